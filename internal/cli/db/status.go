@@ -161,4 +161,3 @@ func yesNo(b bool) string {
 	}
 	return "no"
 }
-
