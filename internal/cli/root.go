@@ -12,6 +12,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ticketctl/ticketctl/internal/cli/accounts"
+	"github.com/ticketctl/ticketctl/internal/cli/authcmd"
 	"github.com/ticketctl/ticketctl/internal/cli/cmdutil"
 	"github.com/ticketctl/ticketctl/internal/cli/completion"
 	"github.com/ticketctl/ticketctl/internal/cli/configcmd"
@@ -60,6 +62,10 @@ not allowed, 5 conflict, 6 database unreachable, 7 partial success,
 		configcmd.NewCmd(f),
 		initcmd.NewCmd(f, nil),
 		db.NewCmd(f),
+		authcmd.NewCmdLogin(f, nil),
+		authcmd.NewCmdLogout(f, nil),
+		authcmd.NewCmdWhoami(f, nil),
+		accounts.NewCmd(f),
 	)
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)
