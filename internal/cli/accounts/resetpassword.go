@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	svc "github.com/ticketctl/ticketctl/internal/accounts"
+	"github.com/ticketctl/ticketctl/internal/auth"
 	"github.com/ticketctl/ticketctl/internal/cli/authcmd"
 	"github.com/ticketctl/ticketctl/internal/cli/cmdutil"
 	"github.com/ticketctl/ticketctl/internal/render"
@@ -80,7 +81,7 @@ func resetRun(ctx context.Context, f *cmdutil.Factory, o *ResetPasswordOptions) 
 	}
 	sec := authcmd.Secrets{IO: f.IO, FromStdin: o.PasswordStdin}
 	if o.Ref == nil || o.Ref.Matches(store.Account{ID: p.ID, Username: p.Username}) {
-		return changeOwn(ctx, f, o, sec, p.Username)
+		return changeOwn(ctx, f, o, sec, p)
 	}
 	if _, err := f.Require(ctx, store.RoleAdmin); err != nil {
 		return err
@@ -115,7 +116,7 @@ func resetRun(ctx context.Context, f *cmdutil.Factory, o *ResetPasswordOptions) 
 	return nil
 }
 
-func changeOwn(ctx context.Context, f *cmdutil.Factory, o *ResetPasswordOptions, sec authcmd.Secrets, username string) error {
+func changeOwn(ctx context.Context, f *cmdutil.Factory, o *ResetPasswordOptions, sec authcmd.Secrets, p auth.Principal) error {
 	if err := sec.CheckSource(); err != nil {
 		return err
 	}
@@ -123,15 +124,11 @@ func changeOwn(ctx context.Context, f *cmdutil.Factory, o *ResetPasswordOptions,
 	if err != nil {
 		return err
 	}
-	next, err := sec.New("New password: ", username)
+	next, err := sec.New("New password: ", p.Username)
 	if err != nil {
 		return err
 	}
 	token, err := f.Token()
-	if err != nil {
-		return err
-	}
-	p, err := f.Principal(ctx)
 	if err != nil {
 		return err
 	}
