@@ -19,6 +19,7 @@ import (
 	"github.com/ticketctl/ticketctl/internal/cli/configcmd"
 	"github.com/ticketctl/ticketctl/internal/cli/db"
 	"github.com/ticketctl/ticketctl/internal/cli/initcmd"
+	"github.com/ticketctl/ticketctl/internal/cli/notify"
 	"github.com/ticketctl/ticketctl/internal/cli/version"
 	"github.com/ticketctl/ticketctl/internal/fault"
 	"github.com/ticketctl/ticketctl/internal/iostreams"
@@ -66,6 +67,7 @@ not allowed, 5 conflict, 6 database unreachable, 7 partial success,
 		authcmd.NewCmdLogout(f, nil),
 		authcmd.NewCmdWhoami(f, nil),
 		accounts.NewCmd(f),
+		notify.NewCmd(f),
 	)
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)

@@ -43,6 +43,9 @@ type ChannelConfig struct {
 	TLS         string `mapstructure:"tls" json:"tls,omitempty" yaml:"tls,omitempty"` // none|starttls|implicit; default starttls
 	Username    string `mapstructure:"username" json:"username,omitempty" yaml:"username,omitempty"`
 	PasswordEnv string `mapstructure:"password_env" json:"password_env,omitempty" yaml:"password_env,omitempty"`
+	// To is the default recipients of an smtp channel, used when a
+	// notification names none (`tickets notify --to`).
+	To []string `mapstructure:"to" json:"to,omitempty" yaml:"to,omitempty"`
 
 	// webhook and slack
 	URL       string `mapstructure:"url" json:"url,omitempty" yaml:"url,omitempty"`
@@ -110,6 +113,9 @@ func (c ChannelConfig) Validate(name string) error {
 			// The URL may hold a secret: describe the problem, never echo it.
 			bad("url", "%s", err)
 		}
+		if len(c.To) > 0 {
+			bad("to", "does not apply to type %q", c.typ())
+		}
 		notFor("host", c.Host)
 		notFor("from", c.From)
 		notFor("tls", c.TLS)
@@ -167,6 +173,11 @@ func validateSMTP(c ChannelConfig, bad func(key, format string, args ...any)) {
 		bad("password_env", "required when username is set (the NAME of the environment variable holding the password)")
 	case c.Username == "" && c.PasswordEnv != "":
 		bad("username", "required when password_env is set")
+	}
+	for _, r := range splitAddresses(c.To) {
+		if _, err := mail.ParseAddress(r); err != nil {
+			bad("to", "%q is not an email address: %v", cleanLine(r), err)
+		}
 	}
 	if c.PasswordEnv != "" && !validEnvName(c.PasswordEnv) {
 		bad("password_env", "is not an environment variable name ([A-Za-z_][A-Za-z0-9_]*); put the variable's NAME here, never the password")

@@ -71,6 +71,9 @@ func (s *smtpChannel) Redacted() map[string]any {
 		"from": s.cfg.From,
 		"tls":  s.cfg.tlsMode(),
 	}
+	if len(s.cfg.To) > 0 {
+		m["to"] = append([]string(nil), s.cfg.To...)
+	}
 	if s.cfg.Username != "" {
 		m["username"] = s.cfg.Username
 		m["password_env"] = s.cfg.PasswordEnv

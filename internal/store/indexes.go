@@ -49,6 +49,9 @@ func requiredIndexes() []indexSpec {
 		{coll: CollSessions, name: "token_hash_unique", keys: asc("token_hash"), unique: true},
 		{coll: CollSessions, name: "account", keys: asc("account")},
 		{coll: CollSessions, name: "expires_at_ttl", keys: asc("expires_at"), ttl: 24 * 3600},
+		{coll: CollNotifications, name: "status_next_attempt_at", keys: asc("status", "next_attempt_at")},
+		{coll: CollNotifications, name: "ticket_created_at", keys: asc("ticket", "created_at")},
+		{coll: CollNotifications, name: "idempotency_key_unique", keys: asc("idempotency_key"), unique: true},
 	}
 }
 
