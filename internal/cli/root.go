@@ -18,8 +18,12 @@ import (
 	"github.com/ticketctl/ticketctl/internal/cli/completion"
 	"github.com/ticketctl/ticketctl/internal/cli/configcmd"
 	"github.com/ticketctl/ticketctl/internal/cli/db"
+	"github.com/ticketctl/ticketctl/internal/cli/demo"
 	"github.com/ticketctl/ticketctl/internal/cli/initcmd"
 	"github.com/ticketctl/ticketctl/internal/cli/notify"
+	"github.com/ticketctl/ticketctl/internal/cli/servers"
+	"github.com/ticketctl/ticketctl/internal/cli/teams"
+	"github.com/ticketctl/ticketctl/internal/cli/tickets"
 	"github.com/ticketctl/ticketctl/internal/cli/version"
 	"github.com/ticketctl/ticketctl/internal/fault"
 	"github.com/ticketctl/ticketctl/internal/iostreams"
@@ -63,6 +67,10 @@ not allowed, 5 conflict, 6 database unreachable, 7 partial success,
 		configcmd.NewCmd(f),
 		initcmd.NewCmd(f, nil),
 		db.NewCmd(f),
+		tickets.NewCmd(f),
+		servers.NewCmd(f),
+		teams.NewCmd(f),
+		demo.NewCmd(f),
 		authcmd.NewCmdLogin(f, nil),
 		authcmd.NewCmdLogout(f, nil),
 		authcmd.NewCmdWhoami(f, nil),

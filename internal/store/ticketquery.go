@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/ticketctl/ticketctl/internal/fault"
@@ -119,21 +120,9 @@ func sortDoc(sort string) (bson.D, error) {
 // failure.
 func (s *Store) Tickets(ctx context.Context, q TicketQuery) iter.Seq2[Ticket, error] {
 	return func(yield func(Ticket, error) bool) {
-		sd, err := sortDoc(q.Sort)
+		cur, err := s.ticketCursor(ctx, q)
 		if err != nil {
 			yield(Ticket{}, err)
-			return
-		}
-		o := options.Find().SetSort(sd)
-		if q.Limit > 0 {
-			o.SetLimit(q.Limit)
-		}
-		if q.BatchSize > 0 {
-			o.SetBatchSize(q.BatchSize)
-		}
-		cur, err := s.coll(CollTickets).Find(ctx, q.Filter.bson(), o)
-		if err != nil {
-			yield(Ticket{}, mapErr(err, "list tickets"))
 			return
 		}
 		defer cur.Close(context.WithoutCancel(ctx))
@@ -151,6 +140,27 @@ func (s *Store) Tickets(ctx context.Context, q TicketQuery) iter.Seq2[Ticket, er
 			yield(Ticket{}, mapErr(err, "list tickets"))
 		}
 	}
+}
+
+// ticketCursor opens the cursor of a query; Tickets and ExportTickets
+// share it.
+func (s *Store) ticketCursor(ctx context.Context, q TicketQuery) (*mongo.Cursor, error) {
+	sd, err := sortDoc(q.Sort)
+	if err != nil {
+		return nil, err
+	}
+	o := options.Find().SetSort(sd)
+	if q.Limit > 0 {
+		o.SetLimit(q.Limit)
+	}
+	if q.BatchSize > 0 {
+		o.SetBatchSize(q.BatchSize)
+	}
+	cur, err := s.coll(CollTickets).Find(ctx, q.Filter.bson(), o)
+	if err != nil {
+		return nil, mapErr(err, "list tickets")
+	}
+	return cur, nil
 }
 
 // CountTickets counts the tickets a filter selects.

@@ -21,6 +21,9 @@ type TicketUpdate struct {
 	ClearTeam  bool
 	AddTags    []string
 	RemoveTags []string
+	// Tags, when not nil, replaces the whole tag list in the same atomic
+	// update (then AddTags and RemoveTags must be empty).
+	Tags       []string
 	Priority   *string
 	Severity   *string
 	Triage     *Triage
@@ -65,6 +68,9 @@ func (u TicketUpdate) bson(now time.Time) bson.D {
 	if u.Team != nil {
 		set = append(set, bson.E{Key: "team", Value: *u.Team})
 	}
+	if u.Tags != nil {
+		set = append(set, bson.E{Key: "tags", Value: u.Tags})
+	}
 	if u.Priority != nil {
 		set = append(set, bson.E{Key: "priority", Value: *u.Priority})
 	}
@@ -97,6 +103,9 @@ func (u TicketUpdate) bson(now time.Time) bson.D {
 func (s *Store) UpdateTicket(ctx context.Context, id bson.ObjectID, expect Expect, u TicketUpdate, now time.Time) (Ticket, error) {
 	if len(u.AddTags) > 0 && len(u.RemoveTags) > 0 {
 		return Ticket{}, fmt.Errorf("update ticket %s: add and remove tags in separate updates", id.Hex())
+	}
+	if u.Tags != nil && (len(u.AddTags) > 0 || len(u.RemoveTags) > 0) {
+		return Ticket{}, fmt.Errorf("update ticket %s: replace tags or add/remove them, not both", id.Hex())
 	}
 	var out Ticket
 	err := s.coll(CollTickets).FindOneAndUpdate(ctx, expect.filter(id), u.bson(now.UTC()),
