@@ -122,6 +122,7 @@ func TestConfigCommands(t *testing.T) {
 	delete(e.Vars, "TICKETCTL_URI")
 	e.Must("config", "set", "contexts.prod.uri", "mongodb://ops:topsecret@db.example.com:27017/")
 	e.Must("config", "set", "contexts.prod.database", "tickets")
+	e.Must("config", "set", "notify.channels.team.url", "https://hooks.slack.com/services/T000/B000/slacksecretpath")
 	if r := e.Run("config", "set", "contexts.prod.colour", "blue"); r.Code != 2 || !strings.Contains(r.Err, "unknown config key") {
 		t.Errorf("unknown key: %d %q", r.Code, r.Err)
 	}
@@ -137,9 +138,12 @@ func TestConfigCommands(t *testing.T) {
 	}
 	view := e.Must("config", "view")
 	get := e.Must("config", "get", "contexts.prod.uri")
+	if r := e.Must("config", "get", "notify.channels.team.url"); r.Out != "https://hooks.slack.com/…\n" {
+		t.Errorf("config get url: %q", r.Out)
+	}
 	ctxs := e.Must("config", "contexts", "-o", "json")
 	for name, out := range map[string]string{"view": view.Out, "get": get.Out, "contexts": ctxs.Out} {
-		if strings.Contains(out, "topsecret") {
+		if strings.Contains(out, "topsecret") || strings.Contains(out, "slacksecretpath") {
 			t.Errorf("config %s leaks the password: %s", name, out)
 		}
 		if !strings.Contains(out, "xxxxx") {

@@ -19,6 +19,7 @@ import (
 	"github.com/ticketctl/ticketctl/internal/cli/configcmd"
 	"github.com/ticketctl/ticketctl/internal/cli/db"
 	"github.com/ticketctl/ticketctl/internal/cli/demo"
+	"github.com/ticketctl/ticketctl/internal/cli/distribute"
 	"github.com/ticketctl/ticketctl/internal/cli/initcmd"
 	"github.com/ticketctl/ticketctl/internal/cli/notify"
 	"github.com/ticketctl/ticketctl/internal/cli/servers"
@@ -76,6 +77,7 @@ not allowed, 5 conflict, 6 database unreachable, 7 partial success,
 		authcmd.NewCmdWhoami(f, nil),
 		accounts.NewCmd(f),
 		notify.NewCmd(f),
+		distribute.NewCmd(f),
 	)
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -216,13 +217,24 @@ func redactTree(v any, key string) any {
 		}
 		return out
 	case string:
-		switch {
-		case key == "uri":
-			return store.RedactURI(t)
-		case key == "password" || key == "secret" || key == "token":
-			return "xxxxx"
-		}
-		return t
+		return RedactValue(key, t)
+	}
+	return v
+}
+
+// RedactValue hides the secret part of a setting by the last segment of
+// its key: connection strings, webhook URLs, passwords.
+func RedactValue(key, v string) string {
+	if i := strings.LastIndex(key, "."); i >= 0 {
+		key = key[i+1:]
+	}
+	switch strings.ToLower(key) {
+	case "uri":
+		return store.RedactURI(v)
+	case "url":
+		return redactURL(v)
+	case "password", "secret", "token":
+		return "xxxxx"
 	}
 	return v
 }
@@ -244,4 +256,17 @@ func first(vs ...string) string {
 		}
 	}
 	return ""
+}
+
+// redactURL keeps only scheme and host: webhook URLs carry their secret in
+// the path (Slack) or the query (tokens).
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "xxxxx"
+	}
+	if u.Path == "" && u.RawQuery == "" && u.User == nil {
+		return u.Scheme + "://" + u.Host
+	}
+	return u.Scheme + "://" + u.Host + "/…"
 }

@@ -24,6 +24,11 @@ type Capabilities struct {
 	Transactions    bool   `json:"transactions"`
 	TTLIndexes      bool   `json:"ttl_indexes"`
 	PartialIndexes  bool   `json:"partial_indexes"`
+	// AtomicUpdates is true when a conditional update re-checks its filter
+	// atomically with the write. FerretDB v1 reads, then writes by _id, so
+	// two writers can both match the same version; the store then takes a
+	// unique-key claim first (see claims.go).
+	AtomicUpdates bool `json:"atomic_updates"`
 	// MaxBulkUpdates is the largest number of UpdateOne models one
 	// BulkWrite may carry: FerretDB hangs at about 100 (SQLite) or 50
 	// (PostgreSQL), so it gets 40.
@@ -31,6 +36,10 @@ type Capabilities struct {
 	// MaxBatch is a sensible number of documents for one insertMany or one
 	// `_id: {$in: …}` batch.
 	MaxBatch int `json:"max_batch"`
+	// ReadPage is how many documents one keyset page should read. FerretDB
+	// scans and sorts the whole collection for every page, so it reads few,
+	// large pages; MongoDB walks an index and does well with small ones.
+	ReadPage int `json:"read_page"`
 }
 
 func detect(ctx context.Context, c *mongo.Client) (Capabilities, error) {
@@ -54,12 +63,15 @@ func detect(ctx context.Context, c *mongo.Client) (Capabilities, error) {
 	if caps.Kind == KindFerretDB {
 		caps.MaxBulkUpdates = 40
 		caps.MaxBatch = 500
+		caps.ReadPage = 5000
 		return caps, nil
 	}
 	caps.Transactions = caps.ReplicaSet || caps.Sharded
+	caps.AtomicUpdates = true
 	caps.TTLIndexes = true
 	caps.PartialIndexes = true
 	caps.MaxBulkUpdates = 1000
 	caps.MaxBatch = 1000
+	caps.ReadPage = 1000
 	return caps, nil
 }

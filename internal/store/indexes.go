@@ -46,6 +46,7 @@ func requiredIndexes() []indexSpec {
 		{coll: CollTeams, name: "company_category", keys: asc("company", "category")},
 		{coll: CollEvents, name: "ticket_at", keys: asc("ticket", "at")},
 		{coll: CollEvents, name: "subject_at", keys: asc("subject", "at")},
+		{coll: CollEvents, name: "key_unique", keys: asc("key"), unique: true, sparse: true},
 		{coll: CollSessions, name: "token_hash_unique", keys: asc("token_hash"), unique: true},
 		{coll: CollSessions, name: "account", keys: asc("account")},
 		{coll: CollSessions, name: "expires_at_ttl", keys: asc("expires_at"), ttl: 24 * 3600},

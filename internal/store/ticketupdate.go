@@ -108,10 +108,15 @@ func (s *Store) UpdateTicket(ctx context.Context, id bson.ObjectID, expect Expec
 		return Ticket{}, fmt.Errorf("update ticket %s: replace tags or add/remove them, not both", id.Hex())
 	}
 	var out Ticket
-	err := s.coll(CollTickets).FindOneAndUpdate(ctx, expect.filter(id), u.bson(now.UTC()),
-		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&out)
+	err := s.withClaim(ctx, CollTickets, id, expect.Version, now, func() error {
+		return s.coll(CollTickets).FindOneAndUpdate(ctx, expect.filter(id), u.bson(now.UTC()),
+			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&out)
+	})
 	if err == nil {
 		return out, nil
+	}
+	if errors.Is(err, ErrConflict) {
+		return Ticket{}, err
 	}
 	err = mapErr(err, "update ticket "+id.Hex())
 	if !errors.Is(err, ErrNotFound) {
@@ -130,11 +135,21 @@ func (s *Store) UpdateTicket(ctx context.Context, id bson.ObjectID, expect Expec
 
 // DeleteTicket removes a ticket if it still has the expected version.
 func (s *Store) DeleteTicket(ctx context.Context, id bson.ObjectID, version int64) error {
-	res, err := s.coll(CollTickets).DeleteOne(ctx, Expect{Version: version}.filter(id))
+	var deleted int64
+	err := s.withClaim(ctx, CollTickets, id, version, time.Now(), func() error {
+		res, err := s.coll(CollTickets).DeleteOne(ctx, Expect{Version: version}.filter(id))
+		if err == nil {
+			deleted = res.DeletedCount
+		}
+		return err
+	})
+	if errors.Is(err, ErrConflict) {
+		return err
+	}
 	if err != nil {
 		return mapErr(err, "delete ticket "+id.Hex())
 	}
-	if res.DeletedCount == 1 {
+	if deleted == 1 {
 		return nil
 	}
 	if _, err := s.GetTicket(ctx, id); err != nil {

@@ -59,3 +59,8 @@ func ParseID(what, s string) (bson.ObjectID, error) {
 	}
 	return id, nil
 }
+
+// RequiredFlag is the usage error for a missing required flag.
+func RequiredFlag(name string) error {
+	return fault.Invalid("%s is required", name)
+}

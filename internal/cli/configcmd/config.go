@@ -14,7 +14,6 @@ import (
 	"github.com/ticketctl/ticketctl/internal/config"
 	"github.com/ticketctl/ticketctl/internal/fault"
 	"github.com/ticketctl/ticketctl/internal/render"
-	"github.com/ticketctl/ticketctl/internal/store"
 )
 
 // NewCmd returns `ticketctl config` and its verbs.
@@ -96,11 +95,7 @@ func newCmdGet(f *cmdutil.Factory) *cobra.Command {
 				fmt.Fprintln(f.IO.Out, string(b))
 				return nil
 			}
-			s := fmt.Sprint(v)
-			if strings.HasSuffix(strings.ToLower(args[0]), ".uri") {
-				s = redactURI(s)
-			}
-			fmt.Fprintln(f.IO.Out, s)
+			fmt.Fprintln(f.IO.Out, config.RedactValue(args[0], fmt.Sprint(v)))
 			return nil
 		},
 	}
@@ -190,8 +185,6 @@ func newCmdUseContext(f *cmdutil.Factory) *cobra.Command {
 		},
 	}
 }
-
-func redactURI(s string) string { return store.RedactURI(s) }
 
 func redactedSub(c *config.Config, key string, _ map[string]any) any {
 	var cur any = c.View()

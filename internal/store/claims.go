@@ -1,0 +1,124 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/ticketctl/ticketctl/internal/fault"
+)
+
+// CollLocks holds short-lived write claims on servers whose conditional
+// updates are not atomic (FerretDB v1).
+const CollLocks = "locks"
+
+// claimLease is how long a claim left behind by a crashed writer blocks
+// others before any writer may clear it.
+const claimLease = 2 * time.Minute
+
+type claimDoc struct {
+	ID string    `bson:"_id"`
+	At time.Time `bson:"at"`
+}
+
+// claimKey names one write of one document at one version: two writers
+// that read the same version compete for the same key.
+func claimKey(coll string, id bson.ObjectID, version int64) string {
+	return coll + ":" + id.Hex() + ":" + itoa64(version)
+}
+
+// insertClaims inserts one claim document per key (docs[i] has _id
+// keys[i]) and returns the keys it won. The unique _id index is the one
+// thing FerretDB enforces atomically (SQLite's own constraint), so claims
+// serialise writers there; on MongoDB they cost one insertMany per batch.
+func (s *Store) insertClaims(ctx context.Context, keys []string, docs []any) (map[string]bool, error) {
+	won := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		won[k] = true
+	}
+	if len(keys) == 0 {
+		return won, nil
+	}
+	_, err := s.coll(CollLocks).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if err == nil {
+		return won, nil
+	}
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
+		if isDuplicate(err) && len(keys) == 1 {
+			return map[string]bool{}, nil
+		}
+		return nil, mapErr(err, "claim documents")
+	}
+	for _, we := range bwe.WriteErrors {
+		if !isDuplicate(we) {
+			return nil, mapErr(err, "claim documents")
+		}
+		delete(won, keys[we.Index])
+	}
+	return won, nil
+}
+
+// dropClaims deletes claims once their writes are done. A finished write
+// has moved its document past the claimed version, so a later claim of the
+// same key can no longer match anything.
+func (s *Store) dropClaims(ctx context.Context, won map[string]bool) {
+	if len(won) == 0 {
+		return
+	}
+	keys := make([]string, 0, len(won))
+	for k := range won {
+		keys = append(keys, k)
+	}
+	// Best effort: a claim left behind expires after claimLease.
+	_, _ = s.coll(CollLocks).DeleteMany(context.WithoutCancel(ctx),
+		bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: keys}}}})
+}
+
+// expireClaims clears claims older than the lease: plain ones are dropped,
+// move intents are recovered first so no move loses its event.
+func (s *Store) expireClaims(ctx context.Context, now time.Time) error {
+	if _, err := s.RecoverMoves(ctx, now, claimLease); err != nil {
+		return err
+	}
+	_, err := s.coll(CollLocks).DeleteMany(ctx, bson.D{
+		{Key: "at", Value: bson.D{{Key: "$lt", Value: now.Add(-claimLease)}}},
+		{Key: "move", Value: bson.D{{Key: "$exists", Value: false}}},
+	})
+	return mapErr(err, "clear expired claims")
+}
+
+// withClaim runs write while holding the claim on (coll, id, version);
+// a claim held by another writer is ErrConflict.
+func (s *Store) withClaim(ctx context.Context, coll string, id bson.ObjectID, version int64, now time.Time, write func() error) error {
+	if s.caps.AtomicUpdates {
+		return write()
+	}
+	if err := s.expireClaims(ctx, now); err != nil {
+		return err
+	}
+	key := claimKey(coll, id, version)
+	won, err := s.insertClaims(ctx, []string{key}, []any{claimDoc{ID: key, At: now.UTC()}})
+	if err != nil {
+		return err
+	}
+	if !won[key] {
+		return fault.New(ErrConflict, "%s %s is being changed by another writer", singular(coll), id.Hex())
+	}
+	defer s.dropClaims(ctx, won)
+	return write()
+}
+
+func singular(coll string) string {
+	if len(coll) > 1 && coll[len(coll)-1] == 's' {
+		return coll[:len(coll)-1]
+	}
+	return coll
+}
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,253 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// Move is one planned change of a ticket's server (and team), valid only
+// while the ticket is still on From at Version.
+type Move struct {
+	Ticket  bson.ObjectID
+	From    bson.ObjectID
+	Version int64
+	To      bson.ObjectID
+	Team    *bson.ObjectID
+}
+
+// MoveStamp describes one move. The move's atomic update writes it into
+// the ticket (last_move), and the move's intent document holds it until
+// the event is written, so a crash in between is repaired by the next run.
+type MoveStamp struct {
+	Run         string         `bson:"run"`
+	Actor       string         `bson:"actor"`
+	Ticket      bson.ObjectID  `bson:"ticket,omitempty"`
+	From        bson.ObjectID  `bson:"from"`
+	To          bson.ObjectID  `bson:"to"`
+	Team        *bson.ObjectID `bson:"team,omitempty"`
+	FromVersion int64          `bson:"from_version"`
+	Note        string         `bson:"note,omitempty"`
+	At          time.Time      `bson:"at"`
+}
+
+// intentDoc is a move's claim and write-ahead record in CollLocks. Its _id
+// is the ticket's claim key, so it also excludes every other writer of
+// that ticket version on servers without atomic updates.
+type intentDoc struct {
+	ID   string    `bson:"_id"`
+	At   time.Time `bson:"at"`
+	Move MoveStamp `bson:"move"`
+}
+
+// MoveResult says which tickets of a batch this call moved.
+type MoveResult struct {
+	Moved []bson.ObjectID
+	Stale []bson.ObjectID // changed or claimed meanwhile: not moved
+}
+
+// ApplyMoves moves a batch of tickets in a handful of round trips: one
+// insertMany of intents (claims), one conditional updateMany per
+// (source, version, destination) group, one find to learn which moved,
+// one insertMany of their events and one deleteMany of the intents. No
+// transaction is needed: a ticket changes only if it is still as planned,
+// and its event is keyed by (ticket, version moved from), so it is written
+// exactly once even across crashes and concurrent runs.
+func (s *Store) ApplyMoves(ctx context.Context, run, actor, note string, moves []Move, now time.Time) (MoveResult, error) {
+	if len(moves) == 0 {
+		return MoveResult{}, nil
+	}
+	now = now.UTC().Truncate(time.Millisecond)
+	stamps := make(map[bson.ObjectID]MoveStamp, len(moves))
+	intents := make([]any, len(moves))
+	keys := make([]string, len(moves))
+	for i, m := range moves {
+		st := MoveStamp{Run: run, Actor: actor, Ticket: m.Ticket, From: m.From, To: m.To, Team: m.Team,
+			FromVersion: m.Version, Note: note, At: now}
+		stamps[m.Ticket] = st
+		keys[i] = claimKey(CollTickets, m.Ticket, m.Version)
+		intents[i] = intentDoc{ID: keys[i], At: now, Move: st}
+	}
+	won, err := s.insertClaims(ctx, keys, intents)
+	if err != nil {
+		return MoveResult{}, err
+	}
+	defer s.dropClaims(ctx, won)
+
+	// Fresh tickets share a version, so a batch needs few groups; one
+	// update per group writes a complete stamp without a pipeline update,
+	// which FerretDB lacks.
+	type group struct {
+		from    bson.ObjectID
+		version int64
+		to      bson.ObjectID
+		team    bson.ObjectID
+	}
+	groups := map[group]bson.A{}
+	var order []group
+	for i, m := range moves {
+		if !won[keys[i]] {
+			continue
+		}
+		g := group{from: m.From, version: m.Version, to: m.To}
+		if m.Team != nil {
+			g.team = *m.Team
+		}
+		if _, ok := groups[g]; !ok {
+			order = append(order, g)
+		}
+		groups[g] = append(groups[g], bson.D{{Key: "_id", Value: m.Ticket}, {Key: "server", Value: m.From}, versionFilter(m.Version)})
+	}
+	for _, g := range order {
+		var team *bson.ObjectID
+		if !g.team.IsZero() {
+			t := g.team
+			team = &t
+		}
+		stamp := MoveStamp{Run: run, Actor: actor, From: g.from, To: g.to, Team: team, FromVersion: g.version, Note: note, At: now}
+		set := bson.D{{Key: "server", Value: g.to}, {Key: "updated_at", Value: now}, {Key: "last_move", Value: stamp}}
+		update := bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: int64(1)}}}}
+		if team == nil {
+			update = append(update, bson.E{Key: "$unset", Value: bson.D{{Key: "team", Value: ""}}})
+		} else {
+			set = append(set, bson.E{Key: "team", Value: *team})
+			update[0].Value = set
+		}
+		if _, err := s.coll(CollTickets).UpdateMany(ctx, bson.D{{Key: "$or", Value: groups[g]}}, update); err != nil {
+			return MoveResult{}, mapErr(err, "move tickets")
+		}
+	}
+	moved, err := s.movedBy(ctx, run, moves)
+	if err != nil {
+		return MoveResult{}, err
+	}
+	res := MoveResult{}
+	var events []any
+	for _, m := range moves {
+		if !moved[m.Ticket] {
+			res.Stale = append(res.Stale, m.Ticket)
+			continue
+		}
+		res.Moved = append(res.Moved, m.Ticket)
+		events = append(events, moveEvent(stamps[m.Ticket]))
+	}
+	return res, s.insertMoveEvents(ctx, events)
+}
+
+// movedBy returns which tickets carry run's stamp.
+func (s *Store) movedBy(ctx context.Context, run string, moves []Move) (map[bson.ObjectID]bool, error) {
+	ids := make([]bson.ObjectID, len(moves))
+	for i, m := range moves {
+		ids[i] = m.Ticket
+	}
+	cur, err := s.coll(CollTickets).Find(ctx,
+		bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}, {Key: "last_move.run", Value: run}},
+		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, mapErr(err, "check moves")
+	}
+	var rows []struct {
+		ID bson.ObjectID `bson:"_id"`
+	}
+	if err := cur.All(ctx, &rows); err != nil {
+		return nil, mapErr(err, "check moves")
+	}
+	out := make(map[bson.ObjectID]bool, len(rows))
+	for _, r := range rows {
+		out[r.ID] = true
+	}
+	return out, nil
+}
+
+// moveEventDoc is an Event plus the unique key that makes its insertion
+// idempotent: one event per (ticket, version moved from).
+type moveEventDoc struct {
+	Event `bson:",inline"`
+	Key   string `bson:"key"`
+}
+
+func moveEvent(st MoveStamp) moveEventDoc {
+	t := st.Ticket
+	to := st.To.Hex()
+	if st.Team != nil {
+		to += "/" + st.Team.Hex()
+	}
+	return moveEventDoc{
+		Event: Event{At: st.At, Actor: st.Actor, Action: "ticket.move", Ticket: &t, From: st.From.Hex(), To: to,
+			Note: st.Note, RunID: st.Run},
+		Key: "move:" + t.Hex() + ":" + strconv.FormatInt(st.FromVersion, 10),
+	}
+}
+
+func (s *Store) insertMoveEvents(ctx context.Context, events []any) error {
+	if len(events) == 0 {
+		return nil
+	}
+	_, err := s.coll(CollEvents).InsertMany(ctx, events, options.InsertMany().SetOrdered(false))
+	if err == nil {
+		return nil
+	}
+	// A duplicate means the event exists already (written by a recovery):
+	// that is what the key is for.
+	var bwe mongo.BulkWriteException
+	if errors.As(err, &bwe) && bwe.WriteConcernError == nil {
+		for _, we := range bwe.WriteErrors {
+			if !isDuplicate(we) {
+				return mapErr(err, "record move events")
+			}
+		}
+		return nil
+	}
+	if isDuplicate(err) {
+		return nil
+	}
+	return mapErr(err, "record move events")
+}
+
+// RecoverMoves finishes what crashed runs left: for every move intent
+// older than lease, it writes the move's event if the move happened, then
+// drops the intent. Younger intents may belong to a run still in flight.
+func (s *Store) RecoverMoves(ctx context.Context, now time.Time, lease time.Duration) (int, error) {
+	cur, err := s.coll(CollLocks).Find(ctx, bson.D{
+		{Key: "move", Value: bson.D{{Key: "$exists", Value: true}}},
+		{Key: "at", Value: bson.D{{Key: "$lte", Value: now.Add(-lease)}}},
+	})
+	if err != nil {
+		return 0, mapErr(err, "find unfinished moves")
+	}
+	var intents []intentDoc
+	if err := cur.All(ctx, &intents); err != nil {
+		return 0, mapErr(err, "find unfinished moves")
+	}
+	n := 0
+	for _, in := range intents {
+		t, err := s.GetTicket(ctx, in.Move.Ticket)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return n, err
+		}
+		var last struct {
+			LastMove MoveStamp `bson:"last_move"`
+		}
+		if err == nil {
+			if err := s.coll(CollTickets).FindOne(ctx, byID(t.ID),
+				options.FindOne().SetProjection(bson.D{{Key: "last_move", Value: 1}})).Decode(&last); err != nil {
+				return n, mapErr(err, "read move stamp")
+			}
+		}
+		if err == nil && last.LastMove.Run == in.Move.Run && last.LastMove.FromVersion == in.Move.FromVersion {
+			if err := s.insertMoveEvents(ctx, []any{moveEvent(in.Move)}); err != nil {
+				return n, err
+			}
+			n++
+		}
+		if _, err := s.coll(CollLocks).DeleteOne(ctx, bson.D{{Key: "_id", Value: in.ID}, {Key: "at", Value: in.At}}); err != nil {
+			return n, mapErr(err, "drop move intent")
+		}
+	}
+	return n, nil
+}
