@@ -145,3 +145,15 @@ func (s *Store) CounterValue(ctx context.Context, name string) (int64, error) {
 	}
 	return out.N, mapErr(err, "counter "+name)
 }
+
+// MoveAllUnchecked moves every ticket of one server to another with a
+// single updateMany, without version checks or events. Only benchmarks use
+// it, as the floor the checked moves are compared with.
+func (s *Store) MoveAllUnchecked(ctx context.Context, from, to bson.ObjectID) (int64, error) {
+	res, err := s.coll(CollTickets).UpdateMany(ctx, bson.D{{Key: "server", Value: from}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "server", Value: to}}}, {Key: "$inc", Value: bson.D{{Key: "version", Value: int64(1)}}}})
+	if err != nil {
+		return 0, mapErr(err, "move tickets")
+	}
+	return res.ModifiedCount, nil
+}

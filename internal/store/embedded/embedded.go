@@ -30,6 +30,11 @@ type Options struct {
 	LockTimeout time.Duration
 	// OnWait is called once if Start has to wait for the lock.
 	OnWait func()
+	// PostgreSQLURL, when set, uses FerretDB's PostgreSQL handler instead
+	// of SQLite files in Dir (benchmarks: its updates are not full scans).
+	PostgreSQLURL string
+	// Listen is the TCP address; default 127.0.0.1:0 (a free port).
+	Listen string
 }
 
 // Server is a running embedded FerretDB.
@@ -58,12 +63,19 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	// FerretDB logs every error reply at WARN with full message dumps;
 	// ticketctl reports errors itself, so only real server errors remain.
 	logger := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelError}))
-	f, err := ferretdb.New(&ferretdb.Config{
+	cfg := &ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + filepath.Clean(opts.Dir) + "/",
 		Logger:    logger,
-	})
+	}
+	if opts.Listen != "" {
+		cfg.Listener.TCP = opts.Listen
+	}
+	if opts.PostgreSQLURL != "" {
+		cfg.Handler, cfg.SQLiteURL, cfg.PostgreSQLURL = "postgresql", "", opts.PostgreSQLURL
+	}
+	f, err := ferretdb.New(cfg)
 	if err != nil {
 		s.unlock()
 		return nil, fmt.Errorf("start embedded FerretDB: %w", err)
