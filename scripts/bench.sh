@@ -47,4 +47,4 @@ fi
 echo "  server: $TICKETCTL_BENCH_MONGODB_URI"
 
 echo "== Go benchmarks"
-go test -run '^$' -bench "${BENCH:-.}" -benchtime "${BENCHTIME:-1x}" -benchmem -timeout 60m ${BENCH_PKGS:-./internal/...}
+go test -run "^$" -bench "${BENCH:-.}" ${BENCHTIME:+-benchtime "$BENCHTIME"} -benchmem -timeout 60m ${BENCH_PKGS:-./internal/...}
