@@ -63,15 +63,14 @@ func getRun(ctx context.Context, f *cmdutil.Factory, o *GetOptions) error {
 	if o.Output.Format != render.FormatTable {
 		return render.One(f.Printer(o.Output), ticketSpec(nil), t)
 	}
-	d := detail{st: svc.St, tty: f.IO.IsStdoutTTY(), fm: render.Formatter{TTY: f.IO.IsStdoutTTY(), Now: f.Now()}}
+	d := detail{st: svc.St, fm: render.Formatter{TTY: f.IO.IsStdoutTTY(), Now: f.Now()}}
 	return d.print(ctx, f, t)
 }
 
 // detail prints one ticket as "Field: value" lines and its description.
 type detail struct {
-	st  *store.Store
-	tty bool
-	fm  render.Formatter
+	st *store.Store
+	fm render.Formatter
 }
 
 func (d detail) print(ctx context.Context, f *cmdutil.Factory, t store.Ticket) error {
