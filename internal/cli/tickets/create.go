@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ticketctl/ticketctl/internal/cli/cmdutil"
+	"github.com/ticketctl/ticketctl/internal/cli/ticketflags"
 	"github.com/ticketctl/ticketctl/internal/fault"
 	"github.com/ticketctl/ticketctl/internal/render"
 	"github.com/ticketctl/ticketctl/internal/store"
@@ -76,8 +77,8 @@ Prints the new ticket's id; -o json prints the whole ticket.`,
 	fl.StringVar(&o.Ticket.Priority, "priority", "", "P1..P4 (employees)")
 	fl.StringVar(&o.Ticket.Severity, "severity", "", "critical, high, medium or low (employees)")
 	fl.StringVar(&o.FromFile, "from-file", "", "read the ticket as JSON from a file, or - for stdin")
-	_ = cmd.RegisterFlagCompletionFunc("priority", fixed(ticketsvc.Priorities...))
-	_ = cmd.RegisterFlagCompletionFunc("severity", fixed(ticketsvc.Severities...))
+	_ = cmd.RegisterFlagCompletionFunc("priority", ticketflags.Fixed(ticketsvc.Priorities...))
+	_ = cmd.RegisterFlagCompletionFunc("severity", ticketflags.Fixed(ticketsvc.Severities...))
 	cmdutil.AddOutputFlags(cmd, &o.Output)
 	return cmd
 }

@@ -7,13 +7,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ticketctl/ticketctl/internal/cli/cmdutil"
+	"github.com/ticketctl/ticketctl/internal/cli/ticketflags"
 	"github.com/ticketctl/ticketctl/internal/fault"
 	"github.com/ticketctl/ticketctl/internal/store"
 )
 
 // ExportOptions of `tickets export`.
 type ExportOptions struct {
-	Filters   filterFlags
+	Filters   ticketflags.Filter
 	Limit     int64
 	Canonical bool
 
@@ -39,7 +40,7 @@ Takes the filters of ` + "`tickets list`" + `; without them it exports every tic
 			if o.Limit < 0 {
 				return fault.Invalid("--limit %d: want 0 (no limit) or more", o.Limit)
 			}
-			q, err := o.Filters.parse(f.Now())
+			q, err := o.Filters.Parse(f.Now())
 			if err != nil {
 				return err
 			}
@@ -50,7 +51,7 @@ Takes the filters of ` + "`tickets list`" + `; without them it exports every tic
 			return exportRun(cmd.Context(), f, o)
 		},
 	}
-	o.Filters.register(cmd)
+	o.Filters.Register(cmd)
 	cmd.Flags().Int64Var(&o.Limit, "limit", 0, "export at most this many tickets (0: all)")
 	cmd.Flags().BoolVar(&o.Canonical, "canonical", false, "canonical Extended JSON ({\"$numberLong\": …}) instead of relaxed")
 	return cmd
@@ -63,7 +64,7 @@ func exportRun(ctx context.Context, f *cmdutil.Factory, o *ExportOptions) error 
 	}
 	octx, cancel := f.OpContext(ctx)
 	q := o.query
-	err = o.Filters.resolve(octx, svc.St, p, &q)
+	err = o.Filters.Resolve(octx, svc.St, p, &q)
 	cancel()
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ticketctl/ticketctl/internal/auth"
 	"github.com/ticketctl/ticketctl/internal/cli/cmdutil"
+	"github.com/ticketctl/ticketctl/internal/cli/ticketflags"
 	"github.com/ticketctl/ticketctl/internal/fault"
 	"github.com/ticketctl/ticketctl/internal/render"
 	"github.com/ticketctl/ticketctl/internal/store"
@@ -42,7 +43,7 @@ func batchFor(st *store.Store) int32 {
 
 // ListOptions of `tickets list`.
 type ListOptions struct {
-	Filters filterFlags
+	Filters ticketflags.Filter
 	Limit   int64
 	All     bool
 	Output  render.Options
@@ -79,7 +80,7 @@ line, for piping into other commands.`,
 			if o.Limit < 1 {
 				return fault.Invalid("--limit %d: want at least 1 (or --all)", o.Limit)
 			}
-			q, err := o.Filters.parse(f.Now())
+			q, err := o.Filters.Parse(f.Now())
 			if err != nil {
 				return err
 			}
@@ -90,7 +91,7 @@ line, for piping into other commands.`,
 			return listRun(cmd.Context(), f, o)
 		},
 	}
-	o.Filters.register(cmd)
+	o.Filters.Register(cmd)
 	cmd.Flags().Int64Var(&o.Limit, "limit", DefaultLimit, "show at most this many tickets")
 	cmd.Flags().BoolVar(&o.All, "all", false, "stream every matching ticket (no limit)")
 	cmdutil.AddOutputFlags(cmd, &o.Output)
@@ -105,7 +106,7 @@ func listRun(ctx context.Context, f *cmdutil.Factory, o *ListOptions) error {
 	octx, cancel := f.OpContext(ctx)
 	defer cancel()
 	q := o.query
-	if err := o.Filters.resolve(octx, svc.St, p, &q); err != nil {
+	if err := o.Filters.Resolve(octx, svc.St, p, &q); err != nil {
 		return err
 	}
 	var names map[bson.ObjectID]string
