@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make demo: load the demo company (testdata/demo) into the local embedded
-# store and list its tickets. Builds nothing: pass the binary. Safe to run
+# store, list its tickets and distribute them. Builds nothing: pass the binary. Safe to run
 # again (everything already loaded is left alone) and in a fresh HOME.
 #
 #   bash scripts/demo.sh bin/ticketctl
@@ -31,3 +31,9 @@ echo "== servers"
 tc servers list --counts
 echo "== tickets (newest first)"
 tc tickets list --sort -created_at
+echo "== distribution plan for the tickets waiting on the central server"
+tc distribute plan -o table --limit 15
+echo "== distribute auto (what cron runs every few minutes)"
+tc distribute auto --yes
+echo "== servers after distribution"
+tc servers list --counts

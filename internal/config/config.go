@@ -47,6 +47,11 @@ type Config struct {
 // A missing file is an empty configuration.
 func Load(path string, getenv func(string) string) (*Config, error) {
 	paths := DefaultPaths(getenv)
+	if !filepath.IsAbs(paths.ConfigDir) || !filepath.IsAbs(paths.DataDir) {
+		// Relative paths would put the store wherever the command happens
+		// to run.
+		return nil, fault.Invalid("cannot find a home directory: set HOME, or XDG_CONFIG_HOME and XDG_DATA_HOME")
+	}
 	if path == "" {
 		path = paths.ConfigFile()
 	}

@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"os"
+	"strings"
 	"path/filepath"
 	"testing"
 	"time"
@@ -110,5 +111,12 @@ func TestErrors(t *testing.T) {
 		if err := config.ValidateKey(k); err == nil {
 			t.Errorf("%s accepted", k)
 		}
+	}
+}
+
+func TestNoHomeIsAnError(t *testing.T) {
+	t.Setenv("HOME", "")
+	if _, err := config.Load("", func(string) string { return "" }); err == nil || !strings.Contains(err.Error(), "home directory") {
+		t.Fatalf("got %v", err)
 	}
 }
