@@ -6,11 +6,8 @@ package distribute
 import (
 	"context"
 	"fmt"
-	"iter"
-	"strings"
 
 	"github.com/spf13/cobra"
-	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/ticketctl/ticketctl/internal/cli/cmdutil"
 	"github.com/ticketctl/ticketctl/internal/cli/ticketflags"
@@ -108,7 +105,7 @@ func run(ctx context.Context, f *cmdutil.Factory, o *Options) error {
 	}
 	keep := o.Output.Format != render.FormatTable
 	if len(o.IDs) > 0 {
-		ids, err := idSource(f, o.IDs)
+		ids, err := f.IDs(o.IDs, "ticket id")
 		if err != nil {
 			return err
 		}
@@ -172,46 +169,4 @@ func count(ctx context.Context, f *cmdutil.Factory, st *store.Store, flt store.T
 	ctx, cancel := f.OpContext(ctx)
 	defer cancel()
 	return st.CountTickets(ctx, flt)
-}
-
-// idSource validates ids given as arguments, or streams them from stdin
-// for "-". Bad ids on stdin stop the run with the line number (exit 2)
-// before anything they follow is lost: ids read so far are applied.
-func idSource(f *cmdutil.Factory, args []string) (iter.Seq2[bson.ObjectID, error], error) {
-	if len(args) == 1 && args[0] == "-" {
-		return func(yield func(bson.ObjectID, error) bool) {
-			for line := 1; ; line++ {
-				s, err := f.IO.ReadLine()
-				if err != nil {
-					return // EOF
-				}
-				s = strings.TrimSpace(s)
-				if s == "" {
-					continue
-				}
-				id, err := cmdutil.ParseID(fmt.Sprintf("stdin line %d:", line), s)
-				if !yield(id, err) || err != nil {
-					return
-				}
-			}
-		}, nil
-	}
-	ids := make([]bson.ObjectID, 0, len(args))
-	for _, a := range args {
-		if a == "-" {
-			return nil, fault.Invalid(`"-" (read ids from stdin) must be the only argument`)
-		}
-		id, err := cmdutil.ParseID("ticket id", a)
-		if err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return func(yield func(bson.ObjectID, error) bool) {
-		for _, id := range ids {
-			if !yield(id, nil) {
-				return
-			}
-		}
-	}, nil
 }

@@ -215,7 +215,7 @@ confirmation on a terminal; elsewhere it refuses without --yes.`,
 			if err != nil {
 				return err
 			}
-			if err := confirm(f, yes, fmt.Sprintf("Delete server %s (%s)?", render.Escape(sv.Name), sv.ID.Hex())); err != nil {
+			if err := f.Confirm(yes, fmt.Sprintf("Delete server %s (%s)?", render.Escape(sv.Name), sv.ID.Hex())); err != nil {
 				return err
 			}
 			sv, err = svc.Delete(ctx, p, sv.ID.Hex())
@@ -285,23 +285,4 @@ func teamLabel(t store.Team) string {
 		return t.Name
 	}
 	return t.ID.Hex()
-}
-
-// confirm asks before a destructive step on a terminal and refuses
-// without --yes otherwise.
-func confirm(f *cmdutil.Factory, yes bool, question string) error {
-	if yes {
-		return nil
-	}
-	if !f.IO.CanPrompt() {
-		return fault.WithHint(fault.Invalid("refusing to delete without confirmation"), "pass --yes to confirm when not on a terminal")
-	}
-	ok, err := f.IO.Confirm(question)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return fmt.Errorf("not confirmed: nothing deleted")
-	}
-	return nil
 }

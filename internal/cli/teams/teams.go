@@ -193,7 +193,7 @@ without --yes.`,
 			if err != nil {
 				return err
 			}
-			if err := confirm(f, yes, fmt.Sprintf("Delete team %s?", render.Escape(teams.Label(t)))); err != nil {
+			if err := f.Confirm(yes, fmt.Sprintf("Delete team %s?", render.Escape(teams.Label(t)))); err != nil {
 				return err
 			}
 			t, err = svc.Delete(ctx, p, t.ID.Hex())
@@ -252,23 +252,4 @@ func newCmdMember(f *cmdutil.Factory, add bool) *cobra.Command {
 	}
 	cmdutil.AddOutputFlags(cmd, &out)
 	return cmd
-}
-
-// confirm asks before a destructive step on a terminal and refuses
-// without --yes otherwise.
-func confirm(f *cmdutil.Factory, yes bool, question string) error {
-	if yes {
-		return nil
-	}
-	if !f.IO.CanPrompt() {
-		return fault.WithHint(fault.Invalid("refusing to delete without confirmation"), "pass --yes to confirm when not on a terminal")
-	}
-	ok, err := f.IO.Confirm(question)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return fmt.Errorf("not confirmed: nothing deleted")
-	}
-	return nil
 }

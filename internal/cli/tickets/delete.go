@@ -44,7 +44,7 @@ status is 7 when some failed.`,
 			if err := o.Output.Validate(); err != nil {
 				return err
 			}
-			ids, err := parseIDs(f, args)
+			ids, err := f.CollectIDs(args, "ticket id")
 			if err != nil {
 				return err
 			}
@@ -80,7 +80,7 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, o *DeleteOptions) error 
 		if len(o.ids) > 1 {
 			q = fmt.Sprintf("Delete %d tickets? This cannot be undone.", len(o.ids))
 		}
-		if err := confirm(f, o.Yes, q); err != nil {
+		if err := f.Confirm(o.Yes, q); err != nil {
 			return err
 		}
 	}
