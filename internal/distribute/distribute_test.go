@@ -126,7 +126,8 @@ func TestStrategiesDecide(t *testing.T) {
 		{"rule matches", distribute.Rules{}, []string{"card", "vip"}, &w.network, &w.austin, `rule 1: tag "vip" → server austin team network`},
 		{"rule misses", distribute.Rules{}, []string{"card"}, nil, nil, "no rule matches tags [card]"},
 		{"skills best overlap", distribute.Skills{}, []string{"card", "refund", "login"}, &w.billing, &w.detroit, "team billing has skills card,refund matching 2 of the ticket's 3 tags"},
-		{"skills ignore memberless team", distribute.Skills{}, []string{"misc"}, nil, nil, "no team's skills overlap tags [misc]"},
+		{"skills ignore memberless team", distribute.Skills{}, []string{"misc"}, nil, nil, "no team's skills overlap tags [misc] (team idle matches but has no members or no regional server)"},
+		{"skills no match", distribute.Skills{}, []string{"weather"}, nil, nil, "no team's skills overlap tags [weather]"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

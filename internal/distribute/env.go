@@ -7,6 +7,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/ticketctl/ticketctl/internal/store"
+	"github.com/ticketctl/ticketctl/internal/teams"
 )
 
 // Env is what strategies decide from: the servers and teams, which server
@@ -79,6 +80,21 @@ func (e *Env) DryRun(st *store.Store) {
 		local[name]++
 		return local[name], nil
 	}
+}
+
+// idleMatch names a team whose skills match but that cannot take work,
+// so a plan explains why a matching team was passed over.
+func (e *Env) idleMatch(tags map[string]bool) string {
+	for _, t := range e.Teams {
+		for _, sk := range t.Skills {
+			if tags[sk] {
+				if _, hosted := e.TeamServer[t.ID]; !hosted || len(t.Members) == 0 {
+					return teams.Label(t)
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // eligible are the teams hosted on a regional server with at least one

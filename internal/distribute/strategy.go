@@ -146,7 +146,11 @@ func (Skills) Decide(_ context.Context, t store.Ticket, env *Env) (Decision, boo
 		}
 	}
 	if best == nil {
-		return Decision{}, false, "no team's skills overlap tags [" + strings.Join(t.Tags, ",") + "]", nil
+		why := "no team's skills overlap tags [" + strings.Join(t.Tags, ",") + "]"
+		if idle := env.idleMatch(tags); idle != "" {
+			why += " (team " + idle + " matches but has no members or no regional server)"
+		}
+		return Decision{}, false, why, nil
 	}
 	env.Load[best.ID]++
 	id := best.ID
