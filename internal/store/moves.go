@@ -103,6 +103,7 @@ func (s *Store) ApplyMoves(ctx context.Context, run, actor, note string, moves [
 		}
 		groups[g] = append(groups[g], m.Ticket)
 	}
+	var matched, claimed int64
 	for _, g := range order {
 		var team *bson.ObjectID
 		if !g.team.IsZero() {
@@ -123,12 +124,24 @@ func (s *Store) ApplyMoves(ctx context.Context, run, actor, note string, moves [
 		// set test on FerretDB, where an $or of per-ticket clauses is
 		// evaluated clause by clause for every document.
 		filter := bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: groups[g]}}}, {Key: "server", Value: g.from}, versionFilter(g.version)}
-		if _, err := s.coll(CollTickets).UpdateMany(ctx, filter, update); err != nil {
+		res, err := s.coll(CollTickets).UpdateMany(ctx, filter, update)
+		if err != nil {
 			return MoveResult{}, mapErr(err, "move tickets")
 		}
+		matched += res.MatchedCount
+		claimed += int64(len(groups[g]))
 	}
-	moved, err := s.movedBy(ctx, run, moves)
-	if err != nil {
+	// When every claimed ticket matched, they all moved: no need to ask.
+	// Otherwise one find on the run's stamp tells which did.
+	var moved map[bson.ObjectID]bool
+	if matched == claimed {
+		moved = make(map[bson.ObjectID]bool, len(moves))
+		for i, m := range moves {
+			if won[keys[i]] {
+				moved[m.Ticket] = true
+			}
+		}
+	} else if moved, err = s.movedBy(ctx, run, moves); err != nil {
 		return MoveResult{}, err
 	}
 	res := MoveResult{}
