@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"os"
@@ -201,5 +202,15 @@ func TestCompletionScripts(t *testing.T) {
 	}
 	if r := e.Run("completion", "tcsh"); r.Code != 2 {
 		t.Errorf("tcsh: exit %d", r.Code)
+	}
+}
+
+func TestInterruptExits130(t *testing.T) {
+	e := clitest.NewEmpty(t, storetest.Open(t))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // Ctrl-C before the command got anywhere
+	r := e.RunWith(clitest.Options{Ctx: ctx}, "db", "status")
+	if r.Code != 130 || r.Err != "ticketctl: interrupted\n" {
+		t.Fatalf("exit %d, stderr %q", r.Code, r.Err)
 	}
 }
