@@ -275,3 +275,14 @@ func redactURL(raw string) string {
 	}
 	return u.Scheme + "://" + u.Host + "/…"
 }
+
+// CredentialKey names this target's entry in the credentials file. A
+// session lives in one database on one server, so the key holds both: a
+// token never travels to another server because an environment variable
+// overrode a context's URI.
+func (t Target) CredentialKey() string {
+	if t.Local {
+		return LocalContext + "/" + t.Database
+	}
+	return t.Context + " " + store.RedactURI(t.URI) + "/" + t.Database
+}

@@ -120,3 +120,23 @@ func TestNoHomeIsAnError(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestCredentialKeySeparatesServersAndDatabases(t *testing.T) {
+	keys := map[string]bool{}
+	for _, tg := range []config.Target{
+		{Local: true, Context: "local", Database: "ticketctl"},
+		{Local: true, Context: "local", Database: "other"},
+		{Context: "prod", URI: "mongodb://a:pw@db1/", Database: "ticketctl"},
+		{Context: "prod", URI: "mongodb://db2/", Database: "ticketctl"},
+		{Context: "(uri)", URI: "mongodb://db2/", Database: "ticketctl"},
+	} {
+		k := tg.CredentialKey()
+		if keys[k] {
+			t.Errorf("key %q used twice", k)
+		}
+		if strings.Contains(k, "pw") {
+			t.Errorf("key %q holds a password", k)
+		}
+		keys[k] = true
+	}
+}

@@ -27,6 +27,9 @@ var keyPatterns = []struct {
 	{"notify.max-attempts", "attempts before a notification is failed"},
 	{"notify.channels.<name>.<key>", "a notification channel setting"},
 	{"notify.templates.<key>", "a notification template override"},
+	{"triage.min-precision", "routing precision the model threshold must reach (default 0.9)"},
+	{"triage.faq-min-precision", "precision FAQ auto-resolution must reach (default 0.95)"},
+	{"triage.spike-window", "how far back similar open tickets raise severity (default 1h)"},
 	{"triage.<key>", "a triage setting"},
 }
 

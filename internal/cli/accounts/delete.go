@@ -143,5 +143,5 @@ func forgetLocalSession(f *cmdutil.Factory) error {
 	if err != nil {
 		return err
 	}
-	return creds.Delete(t.Context)
+	return creds.Delete(t.CredentialKey())
 }

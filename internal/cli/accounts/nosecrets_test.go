@@ -57,7 +57,7 @@ func TestNoSecretLeaks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c, ok := creds.Get("(uri)"); ok {
+		if c, ok := creds.Get(e.CredentialKey()); ok {
 			secrets[c.Token] = "token of " + c.Username
 		}
 	}

@@ -81,7 +81,7 @@ func TestLoginWhoamiLogout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, ok := creds.Get("(uri)")
+	c, ok := creds.Get(e.CredentialKey())
 	if !ok || len(c.Token) != 64 || c.Username != "alice" {
 		t.Fatalf("credential %+v", c)
 	}
@@ -101,7 +101,7 @@ func TestLoginWhoamiLogout(t *testing.T) {
 		t.Errorf("logout: %q", r.Out)
 	}
 	creds, _ = auth.LoadCredentials(credentialsPath(e))
-	if _, ok := creds.Get("(uri)"); ok {
+	if _, ok := creds.Get(e.CredentialKey()); ok {
 		t.Error("token still in the credentials file after logout")
 	}
 	r = e.Run("whoami")

@@ -136,7 +136,7 @@ func loginRun(ctx context.Context, f *cmdutil.Factory, o *LoginOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := creds.Put(t.Context, auth.Credential{Token: res.Token, Username: res.Account.Username, ExpiresAt: res.ExpiresAt}); err != nil {
+	if err := creds.Put(t.CredentialKey(), auth.Credential{Token: res.Token, Username: res.Account.Username, ExpiresAt: res.ExpiresAt}); err != nil {
 		return err
 	}
 	if f.Getenv(cmdutil.EnvToken) != "" {

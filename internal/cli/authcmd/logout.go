@@ -68,7 +68,7 @@ func logoutRun(ctx context.Context, f *cmdutil.Factory) error {
 		if cerr != nil {
 			return cerr
 		}
-		if cerr := creds.Delete(t.Context); cerr != nil {
+		if cerr := creds.Delete(t.CredentialKey()); cerr != nil {
 			return cerr
 		}
 	}

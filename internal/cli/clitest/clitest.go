@@ -13,6 +13,7 @@ import (
 	"github.com/ticketctl/ticketctl/internal/auth/authtest"
 	"github.com/ticketctl/ticketctl/internal/cli"
 	"github.com/ticketctl/ticketctl/internal/cli/cmdutil"
+	"github.com/ticketctl/ticketctl/internal/config"
 	"github.com/ticketctl/ticketctl/internal/iostreams"
 	"github.com/ticketctl/ticketctl/internal/store"
 	"github.com/ticketctl/ticketctl/internal/store/storetest"
@@ -141,4 +142,11 @@ func Golden(tb testing.TB, name, got string, update bool) {
 	if got != string(want) {
 		tb.Errorf("output differs from %s\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
 	}
+}
+
+// CredentialKey is the credentials-file entry that login writes for this
+// environment's target.
+func (e *Env) CredentialKey() string {
+	t := config.Target{Context: "(uri)", URI: e.Vars["TICKETCTL_URI"], Database: e.Vars["TICKETCTL_DATABASE"]}
+	return t.CredentialKey()
 }

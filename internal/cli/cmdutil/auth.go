@@ -27,7 +27,7 @@ func (f *Factory) Token() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	c, _ := creds.Get(t.Context)
+	c, _ := creds.Get(t.CredentialKey())
 	return c.Token, nil
 }
 
