@@ -284,5 +284,5 @@ func (t Target) CredentialKey() string {
 	if t.Local {
 		return LocalContext + "/" + t.Database
 	}
-	return t.Context + " " + store.RedactURI(t.URI) + "/" + t.Database
+	return t.Context + " " + strings.TrimSuffix(store.RedactURI(t.URI), "/") + "/" + t.Database
 }
