@@ -287,17 +287,11 @@ func TestLockoutCountsAfterExpiredLockFromZero(t *testing.T) {
 	}
 }
 
-// On MongoDB $inc is atomic, so concurrent guesses are all counted.
-// FerretDB v1 (SQLite) runs findAndModify as read-then-write without a
-// lock: measured here, 10 concurrent $inc gave 1 to 7, and 10 concurrent
-// conditional updates had up to 2 winners. The embedded store is used by
-// one process at a time (file lock), and a log-in is one attempt per
-// process, so this only matters on a shared FerretDB server.
+// Concurrent wrong guesses are all counted: $inc on MongoDB, a claimed
+// compare-and-set on FerretDB v1, whose findAndModify reads then writes
+// (measured: 10 concurrent $inc gave 1 to 7 there).
 func TestConcurrentFailuresAreAllCounted(t *testing.T) {
 	w := newWorld(t)
-	if w.st.Capabilities().Kind == store.KindFerretDB {
-		t.Skip("FerretDB v1 does not apply concurrent findAndModify atomically")
-	}
 	acc := w.create(nil, "bob", "", "")
 	var wg sync.WaitGroup
 	for range 4 {
