@@ -37,6 +37,9 @@ demo: build ## load testdata/demo into the local store and list it
 bench: build ## start-up time next to /bin/true, and the Go benchmarks
 	@bash scripts/bench.sh $(BIN)
 
+eval: build ## measure triage on ../shared/data (DATA=…) through ticketctl: Banking77 router, bitext FAQs
+	@DATA=$(or $(DATA),../shared/data) bash scripts/eval.sh $(BIN)
+
 release-check: ## validate .goreleaser.yaml and build a snapshot
 	$(GO) run $(GORELEASER) check
 	$(GO) run $(GORELEASER) release --snapshot --clean --skip=publish

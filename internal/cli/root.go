@@ -20,11 +20,13 @@ import (
 	"github.com/ticketctl/ticketctl/internal/cli/db"
 	"github.com/ticketctl/ticketctl/internal/cli/demo"
 	"github.com/ticketctl/ticketctl/internal/cli/distribute"
+	"github.com/ticketctl/ticketctl/internal/cli/faq"
 	"github.com/ticketctl/ticketctl/internal/cli/initcmd"
 	"github.com/ticketctl/ticketctl/internal/cli/notify"
 	"github.com/ticketctl/ticketctl/internal/cli/servers"
 	"github.com/ticketctl/ticketctl/internal/cli/teams"
 	"github.com/ticketctl/ticketctl/internal/cli/tickets"
+	"github.com/ticketctl/ticketctl/internal/cli/triage"
 	"github.com/ticketctl/ticketctl/internal/cli/version"
 	"github.com/ticketctl/ticketctl/internal/fault"
 	"github.com/ticketctl/ticketctl/internal/iostreams"
@@ -78,6 +80,8 @@ not allowed, 5 conflict, 6 database unreachable, 7 partial success,
 		accounts.NewCmd(f),
 		notify.NewCmd(f),
 		distribute.NewCmd(f),
+		triage.NewCmd(f),
+		faq.NewCmd(f),
 	)
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)

@@ -53,6 +53,8 @@ func requiredIndexes() []indexSpec {
 		{coll: CollNotifications, name: "status_next_attempt_at", keys: asc("status", "next_attempt_at")},
 		{coll: CollNotifications, name: "ticket_created_at", keys: asc("ticket", "created_at")},
 		{coll: CollNotifications, name: "idempotency_key_unique", keys: asc("idempotency_key"), unique: true},
+		{coll: CollModels, name: "version_unique", keys: asc("version"), unique: true},
+		{coll: CollFAQs, name: "key_unique", keys: asc("key"), unique: true, sparse: true},
 	}
 }
 

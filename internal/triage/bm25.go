@@ -195,6 +195,9 @@ type Match struct {
 	// Confidence combines the two (their geometric mean), in [0,1]; calibrate
 	// a threshold for it on held-out queries with PrecisionCoverage.
 	Confidence float64 `json:"confidence"`
+	// Terms are the query features that scored most for the best FAQ,
+	// strongest first (at most five).
+	Terms []string `json:"terms"`
 }
 
 // Best returns the top FAQ for query, or false when nothing matches.
@@ -215,5 +218,31 @@ func (ix *Index) Best(query string) (Match, bool) {
 		m.Coverage = min(hits[0].Score/ceiling, 1)
 	}
 	m.Confidence = math.Sqrt(m.Margin * m.Coverage)
+	m.Terms = ix.contributions(query, m.ID, 5)
 	return m, true
+}
+
+// contributions returns up to k query features that added most to the
+// score of FAQ id, strongest first.
+func (ix *Index) contributions(query, id string, k int) []string {
+	doc := int32(slices.Index(ix.ids, id))
+	type contrib struct {
+		term  string
+		score float64
+	}
+	var cs []contrib
+	for _, t := range ix.queryTerms(query) {
+		for _, p := range ix.postings[t] {
+			if p.doc == doc {
+				cs = append(cs, contrib{t, ix.idf[t] * p.tf * (ix.opts.K1 + 1) / (ix.opts.K1 + p.tf)})
+				break
+			}
+		}
+	}
+	slices.SortStableFunc(cs, func(a, b contrib) int { return cmp.Compare(b.score, a.score) })
+	terms := make([]string, len(cs))
+	for i, c := range cs {
+		terms[i] = c.term
+	}
+	return ReadableTerms(terms, k)
 }

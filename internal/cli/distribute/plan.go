@@ -10,8 +10,10 @@ import (
 	"github.com/ticketctl/ticketctl/internal/cli/cmdutil"
 	"github.com/ticketctl/ticketctl/internal/cli/ticketflags"
 	"github.com/ticketctl/ticketctl/internal/distribute"
+	"github.com/ticketctl/ticketctl/internal/faqs"
 	"github.com/ticketctl/ticketctl/internal/fault"
 	"github.com/ticketctl/ticketctl/internal/render"
+	"github.com/ticketctl/ticketctl/internal/router"
 	"github.com/ticketctl/ticketctl/internal/store"
 )
 
@@ -31,12 +33,23 @@ func (pf *planFlags) register(cmd *cobra.Command) {
 	fl.IntVar(&pf.Limit, "limit", 0, "plan at most this many tickets (0: all)")
 	pf.Filter.RegisterWith(cmd, ticketflags.Options{NoServer: true, NoSort: true})
 	_ = cmd.RegisterFlagCompletionFunc("strategy", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return registry().Names(), cobra.ShellCompDirectiveNoFileComp
+		return registry(nil).Names(), cobra.ShellCompDirectiveNoFileComp
 	})
 }
 
-// registry is every strategy the CLI offers.
-func registry() distribute.Registry { return distribute.Builtin() }
+// registry is every strategy the CLI offers: the built-in ones plus
+// triage's faq and model strategies, which open the store (f.Store) on
+// their first decision. f is nil where only the names are needed.
+func registry(f *cmdutil.Factory) distribute.Registry {
+	r := distribute.Builtin()
+	var open func(context.Context) (*store.Store, error)
+	if f != nil {
+		open = f.Store
+	}
+	r[faqs.StrategyName] = faqs.NewStrategy(open)
+	r[router.StrategyName] = router.NewStrategy(open)
+	return r
+}
 
 // planning is a planner plus the tickets it plans.
 type planning struct {
@@ -60,7 +73,7 @@ func (pf *planFlags) prepare(ctx context.Context, f *cmdutil.Factory, dry bool) 
 			names = distribute.DefaultOrder
 		}
 	}
-	strategies, err := registry().Resolve(ticketflags.SplitAll(names))
+	strategies, err := registry(f).Resolve(ticketflags.SplitAll(names))
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/ticketctl/ticketctl/internal/auth"
 	"github.com/ticketctl/ticketctl/internal/cli/cmdutil"
 	"github.com/ticketctl/ticketctl/internal/distribute"
+	"github.com/ticketctl/ticketctl/internal/faqs"
 	"github.com/ticketctl/ticketctl/internal/fault"
 	"github.com/ticketctl/ticketctl/internal/store"
 )
@@ -70,6 +71,8 @@ func newRunner(f *cmdutil.Factory, st *store.Store, p auth.Principal, rf runFlag
 		Store: st, Actor: p.Username, Note: rf.Note, Now: f.Now, BatchSize: n, DryRun: rf.DryRun,
 		KeepItems: keepItems, OpTimeout: 6 * t.Timeout,
 	}
+	// Entries the faq strategy planned are resolved with their FAQ.
+	r.Resolve = (&faqs.Resolver{St: st, Actor: p.Username, Now: f.Now}).Resolve
 	done := func() {}
 	if f.IO.IsStderrTTY() && f.Getenv("TICKETCTL_NO_PROGRESS") == "" && total != 0 {
 		bar := progressbar.NewOptions64(total,
