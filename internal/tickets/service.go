@@ -33,6 +33,10 @@ const (
 type Service struct {
 	St  *store.Store
 	Now func() time.Time
+	// Prioritise, when set, fills in a new ticket's priority, severity and
+	// triage reasons before it is stored; the CLI sets triage's scorer, so
+	// this package does not depend on it.
+	Prioritise func(ctx context.Context, p auth.Principal, t *store.Ticket) error
 
 	// afterRead, when set (tests only), runs between reading a ticket and
 	// writing it, so a test can make two writers hold the same version.
@@ -77,6 +81,11 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, in NewTicket) (s
 	now := s.Now()
 	t.Server, t.Requester, t.CreatedAt, t.UpdatedAt = central.ID, &p.ID, now, now
 	t.Status, t.Version = store.StatusNotStarted, 1
+	if s.Prioritise != nil {
+		if err := s.Prioritise(ctx, p, &t); err != nil {
+			return store.Ticket{}, err
+		}
+	}
 	if err := s.St.InsertTicket(ctx, &t); err != nil {
 		return store.Ticket{}, err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ticketctl/ticketctl/internal/cli/cmdutil"
 	"github.com/ticketctl/ticketctl/internal/cli/ticketflags"
+	clitriage "github.com/ticketctl/ticketctl/internal/cli/triage"
 	"github.com/ticketctl/ticketctl/internal/fault"
 	"github.com/ticketctl/ticketctl/internal/render"
 	"github.com/ticketctl/ticketctl/internal/store"
@@ -35,8 +36,9 @@ the logged-in account as requester; distribution moves it to a team later.
 
 Titles have 1 to 200 characters, descriptions up to 20,000 (newlines allowed), and
 a ticket carries at most 20 tags of a-z, 0-9 and - (lower-cased). Control
-characters and invalid UTF-8 are refused. Employees may also set --priority and
---severity.
+characters and invalid UTF-8 are refused. Triage sets the priority and severity
+from the text, the account type and similar open tickets; employees may also set
+--priority and --severity, which triage never lowers.
 
 Scripts can pass the ticket as JSON with --from-file FILE, or --from-file - for
 stdin: {"title": "...", "description": "...", "tags": ["..."]}.
@@ -112,6 +114,12 @@ func createRun(ctx context.Context, f *cmdutil.Factory, o *CreateOptions) error 
 	if err != nil {
 		return err
 	}
+	// Triage scores priority and severity (never lowering a person's).
+	sc, err := clitriage.NewScorer(f, svc.St)
+	if err != nil {
+		return err
+	}
+	svc.Prioritise = sc.OnCreate
 	ctx, cancel := f.OpContext(ctx)
 	defer cancel()
 	t, err := svc.Create(ctx, p, o.Ticket)

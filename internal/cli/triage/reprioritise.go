@@ -63,9 +63,11 @@ without writing them.`,
 			if err != nil {
 				return err
 			}
-			ids, err := readIDs(f, args)
-			if err != nil {
-				return err
+			var ids []bson.ObjectID
+			if len(args) > 0 {
+				if ids, err = f.CollectIDs(args, "ticket id"); err != nil {
+					return err
+				}
 			}
 			if len(ids) > 0 && !filter.IsZero() {
 				return fault.Invalid("name tickets or filter them, not both")
@@ -99,44 +101,6 @@ without writing them.`,
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "show the changes, write nothing")
 	cmdutil.AddOutputFlags(cmd, &out)
 	return cmd
-}
-
-// readIDs parses ticket id arguments; "-" reads one id per line from stdin.
-func readIDs(f *cmdutil.Factory, args []string) ([]bson.ObjectID, error) {
-	var ids []bson.ObjectID
-	seen := map[bson.ObjectID]bool{}
-	add := func(s string) error {
-		id, err := cmdutil.ParseID("ticket id", s)
-		if err == nil && !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
-		}
-		return err
-	}
-	for _, a := range args {
-		if a != "-" {
-			if err := add(a); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if f.IO.IsStdinTTY() {
-			return nil, fault.Invalid("\"-\" reads ticket ids from stdin, which is a terminal")
-		}
-		for {
-			line, err := f.IO.ReadLine()
-			if err != nil {
-				break
-			}
-			if line = strings.TrimSpace(line); line == "" || strings.HasPrefix(line, "#") {
-				continue
-			}
-			if err := add(line); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return ids, nil
 }
 
 // pages streams the tickets f selects page by page in _id order, so
