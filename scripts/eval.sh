@@ -54,8 +54,9 @@ tc triage eval --test-since "$test_since" -o json >"$work/eval.json"
 banking=$(ed report-banking77 "$work/eval.json")
 
 step "triage train (stores the model, 20% time-ordered hold-out) and triage models"
-tc triage train --use -o json --jq '"   model v\(.version): \(.docs) tickets, hold-out accuracy \(.holdout.accuracy), threshold \(.threshold) covers \(.holdout.coverage)"' >&2
-tc triage models -o json --jq '.[] | "   v\(.version) active=\(.active) macro_f1=\(.holdout.macro_f1)"' >&2
+r3() { echo "(($1) * 1000 | round / 1000)"; }
+tc triage train --use -o json --jq "\"   model v\(.version): \(.docs) tickets; hold-out of \(.holdout.docs): accuracy \($(r3 .holdout.accuracy)), macro-F1 \($(r3 .holdout.macro_f1)), NB \($(r3 .holdout.nb_accuracy)); routes at confidence >= \(.threshold): coverage \($(r3 .holdout.coverage)), precision \($(r3 .holdout.precision))\"" >&2
+tc triage models -o json --jq '.[] | "   v\(.version) active=\(.active)"' >&2
 
 step "faq import bitext faq_27.csv"
 tc faq import "$DATA/bitext/faq_27.csv" -o json --jq '"   \(.inserted) FAQs added"' >&2
@@ -63,7 +64,7 @@ tc faq import "$DATA/bitext/faq_27.csv" -o json --jq '"   \(.inserted) FAQs adde
 step "faq calibrate on half of the bitext utterances"
 ed bitext "$DATA/bitext" "$work/queries.ndjson" "$work/calibration.ndjson"
 tc faq calibrate --queries "$work/calibration.ndjson" -o json \
-	--jq '"   threshold \(.choice.threshold) reached=\(.choice.reached) (precision \(.choice.precision), coverage \(.choice.coverage))"' >&2
+	--jq "\"   threshold \(.choice.threshold) reached=\(.choice.reached): precision \($(r3 .choice.precision)), coverage \($(r3 .choice.coverage))\"" >&2
 
 step "faq match --stdin on every bitext utterance"
 tc faq match --stdin --top 0 <"$work/queries.ndjson" >"$work/matches.ndjson"
