@@ -184,4 +184,3 @@ func BenchmarkPredictActive(b *testing.B) {
 	}
 	b.ReportMetric(float64(i)/b.Elapsed().Seconds(), "tickets/s")
 }
-
