@@ -7,8 +7,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ticketctl/ticketctl/internal/cli"
-	"github.com/ticketctl/ticketctl/internal/cli/cmdutil"
 	"github.com/ticketctl/ticketctl/internal/cli/clitest"
+	"github.com/ticketctl/ticketctl/internal/cli/cmdutil"
 	"github.com/ticketctl/ticketctl/internal/iostreams"
 	"github.com/ticketctl/ticketctl/internal/store/storetest"
 )

@@ -241,4 +241,3 @@ func benchUpdateMany(st *store.Store, from, to bson.ObjectID) error {
 	_, err := st.MoveAllUnchecked(context.Background(), from, to)
 	return err
 }
-
