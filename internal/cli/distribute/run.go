@@ -3,15 +3,18 @@ package distribute
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/ticketctl/ticketctl/internal/auth"
 	"github.com/ticketctl/ticketctl/internal/cli/cmdutil"
+	notifycmd "github.com/ticketctl/ticketctl/internal/cli/notify"
 	"github.com/ticketctl/ticketctl/internal/distribute"
 	"github.com/ticketctl/ticketctl/internal/faqs"
 	"github.com/ticketctl/ticketctl/internal/fault"
+	notifysvc "github.com/ticketctl/ticketctl/internal/notify"
 	"github.com/ticketctl/ticketctl/internal/store"
 )
 
@@ -72,7 +75,13 @@ func newRunner(f *cmdutil.Factory, st *store.Store, p auth.Principal, rf runFlag
 		KeepItems: keepItems, OpTimeout: 6 * t.Timeout,
 	}
 	// Entries the faq strategy planned are resolved with their FAQ.
-	r.Resolve = (&faqs.Resolver{St: st, Actor: p.Username, Now: f.Now}).Resolve
+	res := &faqs.Resolver{St: st, Actor: p.Username, Now: f.Now}
+	if ch, err := faqNotifyChannel(f); err != nil {
+		return nil, nil, err
+	} else if ch != "" {
+		res.Notify = requesterNotifier(f, st, p, ch)
+	}
+	r.Resolve = res.Resolve
 	done := func() {}
 	if f.IO.IsStderrTTY() && f.Getenv("TICKETCTL_NO_PROGRESS") == "" && total != 0 {
 		bar := progressbar.NewOptions64(total,
@@ -93,4 +102,54 @@ func loadEnv(ctx context.Context, f *cmdutil.Factory, st *store.Store) (*distrib
 	ctx, cancel := f.OpContext(ctx)
 	defer cancel()
 	return distribute.LoadEnv(ctx, st)
+}
+
+// faqNotifyChannel is the channel that tells requesters the FAQ answer
+// that resolved their ticket (config triage.faq-notify-channel; empty:
+// nobody is told).
+func faqNotifyChannel(f *cmdutil.Factory) (string, error) {
+	cfg, err := f.Config()
+	if err != nil {
+		return "", err
+	}
+	v, _ := cfg.Get("triage.faq-notify-channel")
+	return strings.TrimSpace(toString(v)), nil
+}
+
+// requesterNotifier sends the FAQ's answer to the ticket's requester
+// through the notification outbox: written first, then sent, retried by
+// `notify retry` if the channel fails. Tickets without a requester (or, for
+// email, without an address) are resolved silently.
+func requesterNotifier(f *cmdutil.Factory, st *store.Store, p auth.Principal, channel string) func(context.Context, store.Ticket, store.FAQ) error {
+	var ob *notifysvc.Outbox
+	var kind string
+	return func(ctx context.Context, t store.Ticket, faq store.FAQ) error {
+		if t.Requester == nil {
+			return nil
+		}
+		acc, err := st.GetAccount(ctx, *t.Requester)
+		if err != nil {
+			return nil // a deleted requester: nobody to tell
+		}
+		if ob == nil {
+			if ob, kind, err = notifycmd.Outbox(ctx, f, channel, p); err != nil {
+				return err
+			}
+		}
+		req := notifysvc.Request{Ticket: t.ID, Channel: channel, Note: "Your ticket was answered by our FAQ:\n\n" + faq.Answer}
+		if kind == notifysvc.TypeSMTP {
+			if acc.Email == "" {
+				return nil // no address to write to
+			}
+			req.To = []string{acc.Email} // webhooks and Slack have their own destination
+		}
+		a, err := ob.Notify(ctx, req)
+		if err != nil {
+			return err
+		}
+		if a.Result == notifysvc.ResultFailed {
+			return a.Err
+		}
+		return nil // sent, or pending: `notify retry` delivers it
+	}
 }

@@ -4,8 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -365,5 +369,52 @@ func TestCalibrateFromResolvedHistory(t *testing.T) {
 	rep := decode[faqs.CalibrationReport](t, must(t, e.Run("faq", "calibrate", "--dry-run", "-o", "json"), "calibrate history").Out)
 	if rep.Queries != 2 || rep.Top1 != 1 || rep.Source != "tickets resolved with an FAQ" {
 		t.Errorf("from history: %+v", rep)
+	}
+}
+
+// TestFAQResolutionNotifiesRequester: with triage.faq-notify-channel set,
+// the requester of a ticket the faq strategy resolves is sent the answer
+// through the notification outbox.
+func TestFAQResolutionNotifiesRequester(t *testing.T) {
+	e := newEnv(t)
+	c := ctxT(t)
+	var mu sync.Mutex
+	var bodies []string
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		bodies = append(bodies, string(b))
+		mu.Unlock()
+	}))
+	defer hook.Close()
+	must(t, e.Run("config", "set", "notify.channels.requesters.type", "webhook"), "channel type")
+	must(t, e.Run("config", "set", "notify.channels.requesters.url", hook.URL+"/hook"), "channel url")
+	must(t, e.Run("config", "set", "triage.faq-notify-channel", "requesters"), "faq channel")
+	must(t, e.RunStdin(catalogue, "faq", "import", "-"), "import")
+	e.Login("ada", store.RoleAdmin, "acme")
+	must(t, e.RunStdin(labelled, "faq", "calibrate", "--queries", "-"), "calibrate")
+
+	carl := store.Account{Name: "Carl", Username: "carl", Email: "carl@example.com", Type: "personal", Role: store.RoleCustomer}
+	if err := e.Store.InsertAccount(c, &carl); err != nil {
+		t.Fatal(err)
+	}
+	central, _ := e.Store.CentralServer(c)
+	tk := store.Ticket{Title: "Forgot my password", Description: "I need a password reset link to sign in", Tags: []string{},
+		Status: store.StatusNotStarted, Server: central.ID, Requester: &carl.ID}
+	if err := e.Store.InsertTicket(c, &tk); err != nil {
+		t.Fatal(err)
+	}
+	s := decode[runSummary](t, must(t, e.Run("distribute", "auto", "--strategy", "faq", "--yes", "-o", "json"), "auto").Out)
+	if s.Resolved != 1 || s.Failed != 0 {
+		t.Fatalf("auto: %+v", s)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(bodies) != 1 || !strings.Contains(bodies[0], "Forgot password link") || !strings.Contains(bodies[0], tk.ID.Hex()) {
+		t.Fatalf("webhook received %d bodies: %q", len(bodies), bodies)
+	}
+	ns := decode[[]store.Notification](t, must(t, e.Run("notify", "list", "--ticket", tk.ID.Hex(), "-o", "json"), "notify list").Out)
+	if len(ns) != 1 || ns[0].Status != store.NotifySent {
+		t.Fatalf("outbox: %+v", ns)
 	}
 }

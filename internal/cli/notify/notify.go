@@ -7,11 +7,13 @@ package notify
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ticketctl/ticketctl/internal/auth"
 	"github.com/ticketctl/ticketctl/internal/cli/cmdutil"
+	"github.com/ticketctl/ticketctl/internal/fault"
 	notifysvc "github.com/ticketctl/ticketctl/internal/notify"
 	"github.com/ticketctl/ticketctl/internal/render"
 	"github.com/ticketctl/ticketctl/internal/store"
@@ -79,4 +81,25 @@ func completeChannels(f *cmdutil.Factory) func(*cobra.Command, []string, string)
 		}
 		return chans.names(), cobra.ShellCompDirectiveNoFileComp
 	}
+}
+
+// Outbox is the notification outbox for other commands (distribute's FAQ
+// resolution tells the requester the answer), acting as actor, with the
+// type of channel (smtp, webhook, slack). It fails when the channel is not
+// configured or misconfigured.
+func Outbox(ctx context.Context, f *cmdutil.Factory, channel string, actor auth.Principal) (*notifysvc.Outbox, string, error) {
+	chans, err := loadChannels(f)
+	if err != nil {
+		return nil, "", err
+	}
+	name := strings.ToLower(strings.TrimSpace(channel))
+	if err := chans.check(name); err != nil {
+		return nil, "", err
+	}
+	cc, ok := chans.cfgs[name]
+	if !ok {
+		return nil, "", fault.Invalid("notification channel %q is not configured (notify.channels.%s)", channel, name)
+	}
+	ob, err := newOutbox(ctx, f, chans, actor)
+	return ob, cc.Type, err
 }
