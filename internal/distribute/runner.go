@@ -161,7 +161,8 @@ func (r *Runner) applyBatch(ctx context.Context, batch []Entry, sum *Summary) er
 				sum.add(Item{Ticket: e.Ticket, Result: ResultPlanned, To: e.To.Hex()})
 				continue
 			}
-			moves = append(moves, store.Move{Ticket: e.Ticket, From: e.From, Version: e.ExpectedVersion, To: *e.To, Team: e.Team})
+			moves = append(moves, store.Move{Ticket: e.Ticket, From: e.From, Version: e.ExpectedVersion, To: *e.To,
+				Team: e.Team, Strategy: e.Strategy})
 		default:
 			sum.add(Item{Ticket: e.Ticket, Result: ResultFailed, Reason: fmt.Sprintf("unknown action %q", e.Action)})
 		}

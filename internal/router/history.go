@@ -97,6 +97,11 @@ func LoadHistory(ctx context.Context, st *store.Store, label string, w Window) (
 		if err != nil {
 			return h, err
 		}
+		if t.LastMove != nil && t.LastMove.Strategy == StrategyName {
+			// Routed by a model: learning from it would only teach the
+			// router its own guesses back.
+			continue
+		}
 		var id string
 		switch {
 		case label == LabelTeam && t.Team != nil:

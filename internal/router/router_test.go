@@ -184,3 +184,46 @@ func BenchmarkPredictActive(b *testing.B) {
 	}
 	b.ReportMetric(float64(i)/b.Elapsed().Seconds(), "tickets/s")
 }
+
+// TestHistoryLeavesOutModelRoutes: tickets the model itself routed are not
+// training examples; those a person or a rule routed are.
+func TestHistoryLeavesOutModelRoutes(t *testing.T) {
+	st := storetest.OpenWithIndexes(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	central, _, err := st.EnsureCentralServer(ctx, "central", "r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := store.Team{Name: "billing", Company: "acme", Category: "billing"}
+	if err := st.InsertTeam(ctx, &tm); err != nil {
+		t.Fatal(err)
+	}
+	dest := store.Server{Name: "detroit", Region: "r", Teams: []bson.ObjectID{tm.ID}}
+	if err := st.InsertServer(ctx, &dest); err != nil {
+		t.Fatal(err)
+	}
+	var moves []store.Move
+	for i, strategy := range []string{"manual", router.StrategyName, "rules"} {
+		tk := store.Ticket{Title: fmt.Sprintf("refund %d", i), Description: "d", Status: store.StatusNotStarted, Server: central.ID}
+		if err := st.InsertTicket(ctx, &tk); err != nil {
+			t.Fatal(err)
+		}
+		moves = append(moves, store.Move{Ticket: tk.ID, From: central.ID, Version: 1, To: dest.ID, Team: &tm.ID, Strategy: strategy})
+	}
+	if res, err := st.ApplyMoves(ctx, "run1", "eve", "", moves, time.Now()); err != nil || len(res.Moved) != 3 {
+		t.Fatalf("moves: %+v %v", res, err)
+	}
+	h, err := router.LoadHistory(ctx, st, router.LabelTeam, router.Window{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Examples) != 2 {
+		t.Fatalf("%d examples, want the 2 not routed by the model", len(h.Examples))
+	}
+	for _, ex := range h.Examples {
+		if ex.Ticket == moves[1].Ticket {
+			t.Fatalf("model-routed ticket %s is a training example", ex.Ticket.Hex())
+		}
+	}
+}

@@ -76,6 +76,9 @@ type Ticket struct {
 	Triage      *Triage        `bson:"triage,omitempty" json:"triage,omitempty"`
 	Resolution  *Resolution    `bson:"resolution,omitempty" json:"resolution,omitempty"`
 	Version     int64          `bson:"version" json:"version"`
+	// LastMove is what the last distribution wrote (run, strategy); the
+	// router leaves out tickets its own model routed when it learns.
+	LastMove *MoveStamp `bson:"last_move,omitempty" json:"-"`
 }
 
 // Server is a document of the servers collection. The central server has

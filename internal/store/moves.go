@@ -19,6 +19,8 @@ type Move struct {
 	Version int64
 	To      bson.ObjectID
 	Team    *bson.ObjectID
+	// Strategy is what decided the move (manual, filter, rules, model…).
+	Strategy string
 }
 
 // MoveStamp describes one move. The move's atomic update writes it into
@@ -32,6 +34,7 @@ type MoveStamp struct {
 	To          bson.ObjectID  `bson:"to"`
 	Team        *bson.ObjectID `bson:"team,omitempty"`
 	FromVersion int64          `bson:"from_version"`
+	Strategy    string         `bson:"strategy,omitempty"`
 	Note        string         `bson:"note,omitempty"`
 	At          time.Time      `bson:"at"`
 }
@@ -68,7 +71,7 @@ func (s *Store) ApplyMoves(ctx context.Context, run, actor, note string, moves [
 	keys := make([]string, len(moves))
 	for i, m := range moves {
 		st := MoveStamp{Run: run, Actor: actor, Ticket: m.Ticket, From: m.From, To: m.To, Team: m.Team,
-			FromVersion: m.Version, Note: note, At: now}
+			FromVersion: m.Version, Strategy: m.Strategy, Note: note, At: now}
 		stamps[m.Ticket] = st
 		keys[i] = claimKey(CollTickets, m.Ticket, m.Version)
 		intents[i] = intentDoc{ID: keys[i], At: now, Move: st}
@@ -83,10 +86,11 @@ func (s *Store) ApplyMoves(ctx context.Context, run, actor, note string, moves [
 	// update per group writes a complete stamp without a pipeline update,
 	// which FerretDB lacks.
 	type group struct {
-		from    bson.ObjectID
-		version int64
-		to      bson.ObjectID
-		team    bson.ObjectID
+		from     bson.ObjectID
+		version  int64
+		to       bson.ObjectID
+		team     bson.ObjectID
+		strategy string
 	}
 	groups := map[group][]bson.ObjectID{}
 	var order []group
@@ -94,7 +98,7 @@ func (s *Store) ApplyMoves(ctx context.Context, run, actor, note string, moves [
 		if !won[keys[i]] {
 			continue
 		}
-		g := group{from: m.From, version: m.Version, to: m.To}
+		g := group{from: m.From, version: m.Version, to: m.To, strategy: m.Strategy}
 		if m.Team != nil {
 			g.team = *m.Team
 		}
@@ -110,7 +114,8 @@ func (s *Store) ApplyMoves(ctx context.Context, run, actor, note string, moves [
 			t := g.team
 			team = &t
 		}
-		stamp := MoveStamp{Run: run, Actor: actor, From: g.from, To: g.to, Team: team, FromVersion: g.version, Note: note, At: now}
+		stamp := MoveStamp{Run: run, Actor: actor, From: g.from, To: g.to, Team: team, FromVersion: g.version,
+			Strategy: g.strategy, Note: note, At: now}
 		set := bson.D{{Key: "server", Value: g.to}, {Key: "updated_at", Value: now}, {Key: "last_move", Value: stamp}}
 		update := bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: int64(1)}}}}
 		if team == nil {
