@@ -151,16 +151,18 @@ central server, status not started): each strategy is tried in order and the
 first that decides wins; a ticket no strategy can place is left where it is,
 with every strategy's reason.
 
-Strategies: rules (tag → server/team rules, see "distribute rules"), skills
-(the team whose skills overlap the ticket's tags most), least-loaded (the team
-with the fewest open tickets per member), round-robin (teams in turn, shared
-across runs).
+Strategies: faq (resolve the ticket with the FAQ that answers it, above the
+threshold "faq calibrate" stored), rules (tag → server/team rules, see
+"distribute rules"), model (the team the active triage model predicts, above
+its measured confidence threshold), skills (the team whose skills overlap the
+ticket's tags most), least-loaded (the team with the fewest open tickets per
+member), round-robin (teams in turn, shared across runs).
 
 Nothing changes except the round-robin turns the plan reserves. On a terminal
 the plan prints as a table; redirected, it is JSON that "distribute apply"
 reads back (or pick -o json|ndjson|table yourself).`,
 		Example: `  ticketctl distribute plan
-  ticketctl distribute plan --strategy rules,skills,round-robin > plan.json
+  ticketctl distribute plan --strategy faq,rules,model,least-loaded > plan.json
   ticketctl distribute plan -o json --jq '.[] | select(.action == "leave") | .reasons'`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
