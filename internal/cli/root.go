@@ -92,7 +92,12 @@ not allowed, 5 conflict, 6 database unreachable, 7 partial success,
 // Run executes args against f and returns the exit code; Main and tests
 // share it.
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
-	root := NewCmdRoot(f)
+	return RunRoot(ctx, f, NewCmdRoot(f), args)
+}
+
+// RunRoot executes args against a command tree built on f (tests extend
+// the tree) and returns the exit code.
+func RunRoot(ctx context.Context, f *cmdutil.Factory, root *cobra.Command, args []string) int {
 	root.SetArgs(args)
 	defer f.Close()
 	err := root.ExecuteContext(ctx)

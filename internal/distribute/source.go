@@ -54,34 +54,10 @@ func (p *Planner) Decide(ctx context.Context, t store.Ticket) (Entry, error) {
 	return e, nil
 }
 
-// pages yields tickets matching f page by page, by _id, so tickets that a
-// batch moves out of the filter never shift the next page.
-func pages(ctx context.Context, st *store.Store, f store.TicketFilter, size int) iter.Seq2[store.Ticket, error] {
-	return func(yield func(store.Ticket, error) bool) {
-		var after bson.ObjectID
-		for {
-			page, err := st.TicketPage(ctx, f, after, size)
-			if err != nil {
-				yield(store.Ticket{}, err)
-				return
-			}
-			for _, t := range page {
-				if !yield(t, nil) {
-					return
-				}
-			}
-			if len(page) < size {
-				return
-			}
-			after = page[len(page)-1].ID
-		}
-	}
-}
-
 // PlanSource plans every ticket that f selects (f.Server is the source).
 func PlanSource(ctx context.Context, st *store.Store, p *Planner, f store.TicketFilter, pageSize int) iter.Seq2[Entry, error] {
 	return func(yield func(Entry, error) bool) {
-		for t, err := range pages(ctx, st, f, pageSize) {
+		for t, err := range st.TicketPages(ctx, f, pageSize) {
 			if err != nil {
 				yield(Entry{}, err)
 				return
@@ -116,7 +92,7 @@ func moveEntry(t store.Ticket, to Target, strategy string) Entry {
 // FilterSource moves every ticket that f selects to a target.
 func FilterSource(ctx context.Context, st *store.Store, f store.TicketFilter, to Target, pageSize int) iter.Seq2[Entry, error] {
 	return func(yield func(Entry, error) bool) {
-		for t, err := range pages(ctx, st, f, pageSize) {
+		for t, err := range st.TicketPages(ctx, f, pageSize) {
 			if err != nil {
 				yield(Entry{}, err)
 				return

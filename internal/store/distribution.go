@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"iter"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -95,6 +96,31 @@ func (s *Store) OpenTicketsByTeam(ctx context.Context) (map[bson.ObjectID]int64,
 		out[r.ID] = r.N
 	}
 	return out, nil
+}
+
+// TicketPages streams every ticket f selects, one keyset page of size at a
+// time in _id order: memory holds one page, and tickets rewritten (or moved
+// out of the filter) while the loop runs are neither missed nor seen twice.
+func (s *Store) TicketPages(ctx context.Context, f TicketFilter, size int) iter.Seq2[Ticket, error] {
+	return func(yield func(Ticket, error) bool) {
+		var after bson.ObjectID
+		for {
+			page, err := s.TicketPage(ctx, f, after, size)
+			if err != nil {
+				yield(Ticket{}, err)
+				return
+			}
+			for _, t := range page {
+				if !yield(t, nil) {
+					return
+				}
+			}
+			if len(page) < size {
+				return
+			}
+			after = page[len(page)-1].ID
+		}
+	}
 }
 
 // TicketPage returns up to limit tickets matching f with _id greater than

@@ -11,10 +11,7 @@ import (
 	"time"
 
 	"github.com/ticketctl/ticketctl/internal/auth/authtest"
-	"github.com/ticketctl/ticketctl/internal/cli"
-	"github.com/ticketctl/ticketctl/internal/cli/cmdutil"
 	"github.com/ticketctl/ticketctl/internal/config"
-	"github.com/ticketctl/ticketctl/internal/iostreams"
 	"github.com/ticketctl/ticketctl/internal/store"
 	"github.com/ticketctl/ticketctl/internal/store/storetest"
 )
@@ -84,23 +81,7 @@ func (e *Env) RunStdin(stdin string, args ...string) Result {
 // RunWith executes ticketctl with options.
 func (e *Env) RunWith(o Options, args ...string) Result {
 	e.T.Helper()
-	ios, in, out, errOut := iostreams.Test()
-	in.WriteString(o.Stdin)
-	ios.SetStdinTTY(o.TTY)
-	ios.SetStdoutTTY(o.TTY)
-	ios.SetStderrTTY(o.TTY)
-	f := &cmdutil.Factory{
-		IO:     ios,
-		Getenv: func(k string) string { return e.Vars[k] },
-		Now:    func() time.Time { return e.Now },
-		Build:  cmdutil.BuildInfo{Version: "test", Commit: "abc123", Date: "2026-11-29T00:00:00Z"},
-	}
-	ctx := o.Ctx
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	code := cli.Run(ctx, f, args)
-	return Result{Out: out.String(), Err: errOut.String(), Code: code}
+	return e.RunExtended(o, nil, args...)
 }
 
 // Login creates an account with role and company and makes the following

@@ -2,7 +2,6 @@ package clitest
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -37,16 +36,8 @@ func (e *Env) RunExtended(o Options, extend func(root *cobra.Command, f *cmdutil
 	if extend != nil {
 		extend(root, f)
 	}
-	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
-	f.Close()
-	if err != nil && ctx.Err() != nil && !errors.Is(err, context.Canceled) {
-		err = errors.Join(context.Canceled, err)
-	}
-	if err != nil {
-		cmdutil.PrintError(errOut, err)
-	}
-	return Result{Out: out.String(), Err: errOut.String(), Code: cmdutil.ExitCode(err)}
+	code := cli.RunRoot(ctx, f, root, args)
+	return Result{Out: out.String(), Err: errOut.String(), Code: code}
 }
 
 // Subcommand returns root's direct subcommand called name, adding an empty

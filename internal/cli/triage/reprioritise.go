@@ -1,8 +1,6 @@
 package triage
 
 import (
-	"context"
-	"iter"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -93,7 +91,7 @@ without writing them.`,
 			if err != nil {
 				return err
 			}
-			seq := sc.Reprioritise(ctx, p.Username, pages(ctx, st, q.Filter, st.Capabilities().ReadPage), dryRun)
+			seq := sc.Reprioritise(ctx, p.Username, st.TicketPages(ctx, q.Filter, st.Capabilities().ReadPage), dryRun)
 			return render.List(f.Printer(out), changeSpec, seq)
 		},
 	}
@@ -101,28 +99,4 @@ without writing them.`,
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "show the changes, write nothing")
 	cmdutil.AddOutputFlags(cmd, &out)
 	return cmd
-}
-
-// pages streams the tickets f selects page by page in _id order, so
-// tickets rewritten while the loop runs are neither missed nor seen twice.
-func pages(ctx context.Context, st *store.Store, f store.TicketFilter, size int) iter.Seq2[store.Ticket, error] {
-	return func(yield func(store.Ticket, error) bool) {
-		var after bson.ObjectID
-		for {
-			page, err := st.TicketPage(ctx, f, after, size)
-			if err != nil {
-				yield(store.Ticket{}, err)
-				return
-			}
-			for _, t := range page {
-				if !yield(t, nil) {
-					return
-				}
-			}
-			if len(page) < size {
-				return
-			}
-			after = page[len(page)-1].ID
-		}
-	}
 }
