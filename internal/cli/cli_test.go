@@ -27,6 +27,8 @@ func TestVersion(t *testing.T) {
 		{[]string{"version", "-o", "yaml"}, "", 2},
 		{[]string{"version", "extra"}, "", 2},
 		{[]string{"nosuchcommand"}, "", 2},
+		{[]string{"tickets", "frob"}, "", 2},
+		{[]string{"distribute", "rules", "frob"}, "", 2},
 		{[]string{"version", "--nosuchflag"}, "", 2},
 	}
 	for _, tc := range tests {

@@ -86,7 +86,28 @@ not allowed, 5 conflict, 6 database unreachable, 7 partial success,
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
+	rejectUnknownVerbs(root)
 	return root
+}
+
+// rejectUnknownVerbs makes `ticketctl tickets frob` an error (exit 2)
+// instead of cobra's help with exit 0, which a script would take for
+// success. A noun alone still prints its help.
+func rejectUnknownVerbs(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		rejectUnknownVerbs(sub)
+	}
+	if c.Runnable() || !c.HasSubCommands() {
+		return
+	}
+	c.Args = cobra.ArbitraryArgs
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return fault.WithHint(fault.Invalid("unknown command %q for %q", args[0], cmd.CommandPath()),
+				"see `"+cmd.CommandPath()+" --help`")
+		}
+		return cmd.Help()
+	}
 }
 
 // Run executes args against f and returns the exit code; Main and tests
