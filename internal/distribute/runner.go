@@ -121,7 +121,7 @@ func (r *Runner) Run(ctx context.Context, seq iter.Seq2[Entry, error]) (*Summary
 func (r *Runner) recover(ctx context.Context) (int, error) {
 	c, cancel := context.WithTimeout(ctx, r.OpTimeout)
 	defer cancel()
-	return r.Store.RecoverMoves(c, r.Now(), RecoverLease)
+	return r.Store.RecoverIntents(c, r.Now(), RecoverLease)
 }
 
 func (r *Runner) applyBatch(ctx context.Context, batch []Entry, sum *Summary) error {

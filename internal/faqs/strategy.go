@@ -131,18 +131,17 @@ func (r *Resolver) Resolve(ctx context.Context, e distribute.Entry) error {
 	}
 	status := store.StatusComplete
 	from := e.From
-	t, err := r.St.UpdateTicket(ctx, e.Ticket, store.Expect{Version: e.ExpectedVersion, Server: &from},
+	// The update and its event go together: a run killed between them
+	// leaves an intent that the next run turns into the event.
+	ev := store.Event{Actor: r.Actor, Action: ActionResolve, From: cur.Status, To: store.StatusComplete,
+		Note: fmt.Sprintf("resolved by FAQ %s (%s), confidence %.2f", f.ID.Hex(), Label(f), e.Confidence)}
+	t, err := r.St.ResolveTicket(ctx, e.Ticket, store.Expect{Version: e.ExpectedVersion, Server: &from},
 		store.TicketUpdate{Status: &status, Triage: &tr,
-			Resolution: &store.Resolution{FAQ: e.FAQ, Note: "answered by FAQ " + Label(f), At: now}}, now)
+			Resolution: &store.Resolution{FAQ: e.FAQ, Note: "answered by FAQ " + Label(f), At: now}}, ev, now)
 	if err != nil {
 		return err
 	}
 	id := t.ID
-	if err := r.St.InsertEvent(ctx, &store.Event{At: now, Actor: r.Actor, Action: ActionResolve, Ticket: &id,
-		From: cur.Status, To: store.StatusComplete,
-		Note: fmt.Sprintf("resolved by FAQ %s (%s), confidence %.2f", f.ID.Hex(), Label(f), e.Confidence)}); err != nil {
-		return fmt.Errorf("ticket %s was resolved but its event was not recorded: %w", id.Hex(), err)
-	}
 	if r.Notify != nil {
 		if err := r.Notify(ctx, t, f); err != nil {
 			return fmt.Errorf("ticket %s was resolved but the requester was not notified: %w", id.Hex(), err)

@@ -81,14 +81,16 @@ func (s *Store) dropClaims(ctx context.Context, won map[string]bool) {
 }
 
 // expireClaims clears claims older than the lease: plain ones are dropped,
-// move intents are recovered first so no move loses its event.
+// move and resolution intents are recovered first so no change loses its
+// event.
 func (s *Store) expireClaims(ctx context.Context, now time.Time) error {
-	if _, err := s.RecoverMoves(ctx, now, claimLease); err != nil {
+	if _, err := s.RecoverIntents(ctx, now, claimLease); err != nil {
 		return err
 	}
 	_, err := s.coll(CollLocks).DeleteMany(ctx, bson.D{
 		{Key: "at", Value: bson.D{{Key: "$lt", Value: now.Add(-claimLease)}}},
 		{Key: "move", Value: bson.D{{Key: "$exists", Value: false}}},
+		{Key: "resolve", Value: bson.D{{Key: "$exists", Value: false}}},
 	})
 	return mapErr(err, "clear expired claims")
 }

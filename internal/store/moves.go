@@ -43,9 +43,13 @@ type MoveStamp struct {
 // is the ticket's claim key, so it also excludes every other writer of
 // that ticket version on servers without atomic updates.
 type intentDoc struct {
-	ID   string    `bson:"_id"`
-	At   time.Time `bson:"at"`
-	Move MoveStamp `bson:"move"`
+	ID   string     `bson:"_id"`
+	At   time.Time  `bson:"at"`
+	Move *MoveStamp `bson:"move,omitempty"`
+	// Resolve is the event of a resolution (ResolveTicket), written once
+	// the ticket is resolved.
+	Resolve *Event `bson:"resolve,omitempty"`
+	Version int64  `bson:"version,omitempty"`
 }
 
 // MoveResult says which tickets of a batch this call moved.
@@ -74,7 +78,7 @@ func (s *Store) ApplyMoves(ctx context.Context, run, actor, note string, moves [
 			FromVersion: m.Version, Strategy: m.Strategy, Note: note, At: now}
 		stamps[m.Ticket] = st
 		keys[i] = claimKey(CollTickets, m.Ticket, m.Version)
-		intents[i] = intentDoc{ID: keys[i], At: now, Move: st}
+		intents[i] = intentDoc{ID: keys[i], At: now, Move: &st}
 	}
 	won, err := s.insertClaims(ctx, keys, intents)
 	if err != nil {
@@ -159,7 +163,7 @@ func (s *Store) ApplyMoves(ctx context.Context, run, actor, note string, moves [
 		res.Moved = append(res.Moved, m.Ticket)
 		events = append(events, moveEvent(stamps[m.Ticket]))
 	}
-	return res, s.insertMoveEvents(ctx, events)
+	return res, s.insertKeyedEvents(ctx, events)
 }
 
 // movedBy returns which tickets carry run's stamp.
@@ -187,27 +191,32 @@ func (s *Store) movedBy(ctx context.Context, run string, moves []Move) (map[bson
 	return out, nil
 }
 
-// moveEventDoc is an Event plus the unique key that makes its insertion
-// idempotent: one event per (ticket, version moved from).
-type moveEventDoc struct {
+// keyedEvent is an Event plus a unique key that makes its insertion
+// idempotent: one move event per (ticket, version moved from), one
+// resolution event per (ticket, version resolved from).
+type keyedEvent struct {
 	Event `bson:",inline"`
 	Key   string `bson:"key"`
 }
 
-func moveEvent(st MoveStamp) moveEventDoc {
+func moveEvent(st MoveStamp) keyedEvent {
 	t := st.Ticket
 	to := st.To.Hex()
 	if st.Team != nil {
 		to += "/" + st.Team.Hex()
 	}
-	return moveEventDoc{
+	return keyedEvent{
 		Event: Event{At: st.At, Actor: st.Actor, Action: "ticket.move", Ticket: &t, From: st.From.Hex(), To: to,
 			Note: st.Note, RunID: st.Run},
 		Key: "move:" + t.Hex() + ":" + strconv.FormatInt(st.FromVersion, 10),
 	}
 }
 
-func (s *Store) insertMoveEvents(ctx context.Context, events []any) error {
+func resolveEvent(ev Event, version int64) keyedEvent {
+	return keyedEvent{Event: ev, Key: "resolve:" + ev.Ticket.Hex() + ":" + strconv.FormatInt(version, 10)}
+}
+
+func (s *Store) insertKeyedEvents(ctx context.Context, events []any) error {
 	if len(events) == 0 {
 		return nil
 	}
@@ -221,7 +230,7 @@ func (s *Store) insertMoveEvents(ctx context.Context, events []any) error {
 	if errors.As(err, &bwe) && bwe.WriteConcernError == nil {
 		for _, we := range bwe.WriteErrors {
 			if !isDuplicate(we) {
-				return mapErr(err, "record move events")
+				return mapErr(err, "record events")
 			}
 		}
 		return nil
@@ -229,48 +238,71 @@ func (s *Store) insertMoveEvents(ctx context.Context, events []any) error {
 	if isDuplicate(err) {
 		return nil
 	}
-	return mapErr(err, "record move events")
+	return mapErr(err, "record events")
 }
 
-// RecoverMoves finishes what crashed runs left: for every move intent
-// older than lease, it writes the move's event if the move happened, then
-// drops the intent. Younger intents may belong to a run still in flight.
-func (s *Store) RecoverMoves(ctx context.Context, now time.Time, lease time.Duration) (int, error) {
+// RecoverIntents finishes what crashed writers left: for every move or
+// resolution intent older than lease, it writes the event if the change
+// happened, then drops the intent. Younger intents may belong to a writer
+// still in flight.
+func (s *Store) RecoverIntents(ctx context.Context, now time.Time, lease time.Duration) (int, error) {
 	cur, err := s.coll(CollLocks).Find(ctx, bson.D{
-		{Key: "move", Value: bson.D{{Key: "$exists", Value: true}}},
+		{Key: "$or", Value: bson.A{
+			bson.D{{Key: "move", Value: bson.D{{Key: "$exists", Value: true}}}},
+			bson.D{{Key: "resolve", Value: bson.D{{Key: "$exists", Value: true}}}},
+		}},
 		{Key: "at", Value: bson.D{{Key: "$lte", Value: now.Add(-lease)}}},
 	})
 	if err != nil {
-		return 0, mapErr(err, "find unfinished moves")
+		return 0, mapErr(err, "find unfinished changes")
 	}
 	var intents []intentDoc
 	if err := cur.All(ctx, &intents); err != nil {
-		return 0, mapErr(err, "find unfinished moves")
+		return 0, mapErr(err, "find unfinished changes")
 	}
 	n := 0
 	for _, in := range intents {
-		t, err := s.GetTicket(ctx, in.Move.Ticket)
-		if err != nil && !errors.Is(err, ErrNotFound) {
+		ev, done, err := s.intentOutcome(ctx, in)
+		if err != nil {
 			return n, err
 		}
-		var last struct {
-			LastMove MoveStamp `bson:"last_move"`
-		}
-		if err == nil {
-			if err := s.coll(CollTickets).FindOne(ctx, byID(t.ID),
-				options.FindOne().SetProjection(bson.D{{Key: "last_move", Value: 1}})).Decode(&last); err != nil {
-				return n, mapErr(err, "read move stamp")
-			}
-		}
-		if err == nil && last.LastMove.Run == in.Move.Run && last.LastMove.FromVersion == in.Move.FromVersion {
-			if err := s.insertMoveEvents(ctx, []any{moveEvent(in.Move)}); err != nil {
+		if done {
+			if err := s.insertKeyedEvents(ctx, []any{ev}); err != nil {
 				return n, err
 			}
 			n++
 		}
 		if _, err := s.coll(CollLocks).DeleteOne(ctx, bson.D{{Key: "_id", Value: in.ID}, {Key: "at", Value: in.At}}); err != nil {
-			return n, mapErr(err, "drop move intent")
+			return n, mapErr(err, "drop intent")
 		}
 	}
 	return n, nil
+}
+
+// intentOutcome says whether an intent's change happened (the ticket
+// carries its run's stamp, or its resolution time) and the event it owes.
+func (s *Store) intentOutcome(ctx context.Context, in intentDoc) (keyedEvent, bool, error) {
+	var id bson.ObjectID
+	switch {
+	case in.Move != nil:
+		id = in.Move.Ticket
+	case in.Resolve != nil && in.Resolve.Ticket != nil:
+		id = *in.Resolve.Ticket
+	default:
+		return keyedEvent{}, false, nil
+	}
+	var t Ticket
+	err := s.coll(CollTickets).FindOne(ctx, byID(id)).Decode(&t)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return keyedEvent{}, false, nil
+	}
+	if err != nil {
+		return keyedEvent{}, false, mapErr(err, "read ticket "+id.Hex())
+	}
+	if in.Move != nil {
+		done := t.LastMove != nil && t.LastMove.Run == in.Move.Run && t.LastMove.FromVersion == in.Move.FromVersion
+		return moveEvent(*in.Move), done, nil
+	}
+	done := t.Resolution != nil && t.Resolution.At.Equal(in.Resolve.At)
+	return resolveEvent(*in.Resolve, in.Version), done, nil
 }

@@ -109,28 +109,70 @@ func (s *Store) UpdateTicket(ctx context.Context, id bson.ObjectID, expect Expec
 	}
 	var out Ticket
 	err := s.withClaim(ctx, CollTickets, id, expect.Version, now, func() error {
-		return s.coll(CollTickets).FindOneAndUpdate(ctx, expect.filter(id), u.bson(now.UTC()),
-			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&out)
+		var err error
+		out, err = s.updateTicket(ctx, id, expect, u, now)
+		return err
 	})
 	if err == nil {
 		return out, nil
 	}
+	return Ticket{}, s.explainMiss(ctx, id, expect, err)
+}
+
+// updateTicket is the conditional write itself, for callers that already
+// hold the ticket's claim.
+func (s *Store) updateTicket(ctx context.Context, id bson.ObjectID, expect Expect, u TicketUpdate, now time.Time) (Ticket, error) {
+	var out Ticket
+	err := s.coll(CollTickets).FindOneAndUpdate(ctx, expect.filter(id), u.bson(now.UTC()),
+		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&out)
+	return out, err
+}
+
+// explainMiss turns a failed conditional update into ErrConflict with the
+// reason (changed meanwhile, moved) or ErrNotFound.
+func (s *Store) explainMiss(ctx context.Context, id bson.ObjectID, expect Expect, err error) error {
 	if errors.Is(err, ErrConflict) {
-		return Ticket{}, err
+		return err
 	}
 	err = mapErr(err, "update ticket "+id.Hex())
 	if !errors.Is(err, ErrNotFound) {
-		return Ticket{}, err
+		return err
 	}
 	cur, gerr := s.GetTicket(ctx, id)
 	if gerr != nil {
-		return Ticket{}, gerr
+		return gerr
 	}
 	why := fmt.Sprintf("expected version %d, found %d", expect.Version, cur.Version)
 	if expect.Server != nil && cur.Server != *expect.Server {
 		why = "it is no longer on the expected server"
 	}
-	return Ticket{}, fault.New(ErrConflict, "ticket %s changed meanwhile: %s", id.Hex(), why)
+	return fault.New(ErrConflict, "ticket %s changed meanwhile: %s", id.Hex(), why)
+}
+
+// ResolveTicket applies a resolving update (u must set Resolution with its
+// At) and writes its event exactly once: a write-ahead intent holds the
+// event until it is written, so a crash in between is repaired by the next
+// distribution run (RecoverIntents). The intent is also the ticket's claim.
+func (s *Store) ResolveTicket(ctx context.Context, id bson.ObjectID, expect Expect, u TicketUpdate, ev Event, now time.Time) (Ticket, error) {
+	if u.Resolution == nil || u.Resolution.At.IsZero() {
+		return Ticket{}, fmt.Errorf("resolve ticket %s: the update sets no resolution time", id.Hex())
+	}
+	u.Resolution.At = u.Resolution.At.UTC().Truncate(time.Millisecond)
+	ev.Ticket, ev.At = &id, u.Resolution.At
+	key := claimKey(CollTickets, id, expect.Version)
+	won, err := s.insertClaims(ctx, []string{key}, []any{intentDoc{ID: key, At: now.UTC(), Resolve: &ev, Version: expect.Version}})
+	if err != nil {
+		return Ticket{}, err
+	}
+	if !won[key] {
+		return Ticket{}, fault.New(ErrConflict, "ticket %s is being changed by another writer", id.Hex())
+	}
+	defer s.dropClaims(ctx, won)
+	t, err := s.updateTicket(ctx, id, expect, u, now)
+	if err != nil {
+		return Ticket{}, s.explainMiss(ctx, id, expect, err)
+	}
+	return t, s.insertKeyedEvents(ctx, []any{resolveEvent(ev, expect.Version)})
 }
 
 // DeleteTicket removes a ticket if it still has the expected version.
