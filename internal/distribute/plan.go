@@ -76,10 +76,14 @@ type Summary struct {
 	Interrupted    bool           `json:"interrupted"`
 	Error          string         `json:"error,omitempty"`
 	Items          []Item         `json:"items"`
+
+	keep   bool
+	onItem func(Item)
 }
 
-func newSummary(run string, dry bool) *Summary {
-	return &Summary{Run: run, DryRun: dry, SkippedReasons: map[string]int{}, LeftReasons: map[string]int{}, Items: []Item{}}
+func newSummary(run string, dry, keep bool, onItem func(Item)) *Summary {
+	return &Summary{Run: run, DryRun: dry, SkippedReasons: map[string]int{}, LeftReasons: map[string]int{}, Items: []Item{},
+		keep: keep, onItem: onItem}
 }
 
 func (s *Summary) add(it Item) {
@@ -99,5 +103,12 @@ func (s *Summary) add(it Item) {
 	case ResultPlanned:
 		s.Planned++
 	}
-	s.Items = append(s.Items, it)
+	// Items are kept only when asked (-o json): a run over a million
+	// tickets must not hold a million items; -o ndjson streams them.
+	if s.keep {
+		s.Items = append(s.Items, it)
+	}
+	if s.onItem != nil {
+		s.onItem(it)
+	}
 }

@@ -23,6 +23,9 @@ type Runner struct {
 	DryRun    bool
 	// KeepItems records every item in the summary (for -o json).
 	KeepItems bool
+	// OnItem, when set, is told every item as it is decided (-o ndjson
+	// streams them), without keeping them.
+	OnItem func(Item)
 	// Progress, when set, is told how many entries each batch finished.
 	Progress func(n int)
 	// Resolve closes a ticket that an FAQ answers (action "resolve"); the
@@ -56,7 +59,7 @@ func (r *Runner) Run(ctx context.Context, seq iter.Seq2[Entry, error]) (*Summary
 	if r.OpTimeout <= 0 {
 		r.OpTimeout = time.Minute
 	}
-	sum := newSummary(r.run, r.DryRun)
+	sum := newSummary(r.run, r.DryRun, r.KeepItems, r.OnItem)
 	finish := func(err error) (*Summary, error) {
 		sum.Duration = time.Since(start)
 		sum.DurationMS = sum.Duration.Milliseconds()
@@ -66,9 +69,6 @@ func (r *Runner) Run(ctx context.Context, seq iter.Seq2[Entry, error]) (*Summary
 			} else {
 				sum.Error = err.Error()
 			}
-		}
-		if !r.KeepItems {
-			sum.Items = []Item{}
 		}
 		return sum, err
 	}

@@ -56,7 +56,7 @@ is exit 2 with its position.`,
 					return err
 				}
 			}
-			r, done, err := newRunner(f, st, p, rf, int64(len(entries)), out.Format != render.FormatTable)
+			r, done, err := newRunner(f, st, p, rf, int64(len(entries)), out)
 			if err != nil {
 				return err
 			}

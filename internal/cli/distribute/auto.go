@@ -47,7 +47,7 @@ running again, and the summary (-o json) and exit status say what happened.`,
 					return err
 				}
 			}
-			r, done, err := newRunner(f, pl.st, pl.principal, rf, n, out.Format != render.FormatTable)
+			r, done, err := newRunner(f, pl.st, pl.principal, rf, n, out)
 			if err != nil {
 				return err
 			}

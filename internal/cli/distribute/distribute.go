@@ -103,13 +103,12 @@ func run(ctx context.Context, f *cmdutil.Factory, o *Options) error {
 	if err != nil {
 		return err
 	}
-	keep := o.Output.Format != render.FormatTable
 	if len(o.IDs) > 0 {
 		ids, err := f.IDs(o.IDs, "ticket id")
 		if err != nil {
 			return err
 		}
-		r, done, err := newRunner(f, st, p, o.Run, -1, keep)
+		r, done, err := newRunner(f, st, p, o.Run, -1, o.Output)
 		if err != nil {
 			return err
 		}
@@ -142,7 +141,7 @@ func run(ctx context.Context, f *cmdutil.Factory, o *Options) error {
 			return err
 		}
 	}
-	r, done, err := newRunner(f, st, p, o.Run, n, keep)
+	r, done, err := newRunner(f, st, p, o.Run, n, o.Output)
 	if err != nil {
 		return err
 	}

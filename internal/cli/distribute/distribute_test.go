@@ -316,3 +316,32 @@ func TestTwoProcesses(t *testing.T) {
 		}
 	}
 }
+
+// TestNDJSONStreamsItems: -o ndjson prints each item as it is decided and
+// the summary last, so cron logs of huge runs need no memory for items.
+func TestNDJSONStreamsItems(t *testing.T) {
+	w := newWorld(t, 6)
+	r := w.e.Run("distribute", "auto", "--strategy", "skills", "--yes", "-o", "ndjson")
+	lines := strings.Split(strings.TrimSpace(r.Out), "\n")
+	if r.Code != 0 || len(lines) != 7 {
+		t.Fatalf("exit %d, %d lines:\n%s", r.Code, len(lines), r.Out)
+	}
+	results := map[string]int{}
+	for _, l := range lines[:6] {
+		var it struct {
+			Ticket string `json:"ticket"`
+			Result string `json:"result"`
+		}
+		if err := json.Unmarshal([]byte(l), &it); err != nil || it.Ticket == "" {
+			t.Fatalf("item line %q: %v", l, err)
+		}
+		results[it.Result]++
+	}
+	var s summary
+	if err := json.Unmarshal([]byte(lines[6]), &s); err != nil || s.Moved != 4 || s.Left != 2 || len(s.Items) != 0 {
+		t.Fatalf("summary line %q: %+v %v", lines[6], s, err)
+	}
+	if results["moved"] != 4 || results["left"] != 2 {
+		t.Fatalf("item results %v", results)
+	}
+}

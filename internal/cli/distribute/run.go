@@ -14,6 +14,7 @@ import (
 	"github.com/ticketctl/ticketctl/internal/distribute"
 	"github.com/ticketctl/ticketctl/internal/faqs"
 	"github.com/ticketctl/ticketctl/internal/fault"
+	"github.com/ticketctl/ticketctl/internal/render"
 	notifysvc "github.com/ticketctl/ticketctl/internal/notify"
 	"github.com/ticketctl/ticketctl/internal/store"
 )
@@ -61,7 +62,9 @@ func toString(v any) string {
 
 // newRunner builds a runner acting as p, with a progress bar on stderr
 // when it is a terminal (total < 0: unknown).
-func newRunner(f *cmdutil.Factory, st *store.Store, p auth.Principal, rf runFlags, total int64, keepItems bool) (*distribute.Runner, func(), error) {
+// With -o json the summary holds every item; with -o ndjson items stream
+// one per line as they are decided and the summary comes last.
+func newRunner(f *cmdutil.Factory, st *store.Store, p auth.Principal, rf runFlags, total int64, out render.Options) (*distribute.Runner, func(), error) {
 	n, err := batchSize(f, st, rf.BatchSize)
 	if err != nil {
 		return nil, nil, err
@@ -72,7 +75,11 @@ func newRunner(f *cmdutil.Factory, st *store.Store, p auth.Principal, rf runFlag
 	}
 	r := &distribute.Runner{
 		Store: st, Actor: p.Username, Note: rf.Note, Now: f.Now, BatchSize: n, DryRun: rf.DryRun,
-		KeepItems: keepItems, OpTimeout: 6 * t.Timeout,
+		KeepItems: out.Format == render.FormatJSON, OpTimeout: 6 * t.Timeout,
+	}
+	if out.Format == render.FormatNDJSON {
+		pr := f.Printer(out)
+		r.OnItem = func(it distribute.Item) { _ = render.One(pr, itemSpec, it) }
 	}
 	// Entries the faq strategy planned are resolved with their FAQ.
 	res := &faqs.Resolver{St: st, Actor: p.Username, Now: f.Now}
@@ -152,4 +159,12 @@ func requesterNotifier(f *cmdutil.Factory, st *store.Store, p auth.Principal, ch
 		}
 		return nil // sent, or pending: `notify retry` delivers it
 	}
+}
+
+var itemSpec = render.Spec[distribute.Item]{
+	Headers: []string{"TICKET", "RESULT", "REASON"},
+	Row: func(it distribute.Item, _ render.Formatter) []string {
+		return []string{it.Ticket.Hex(), it.Result, it.Reason}
+	},
+	ID: func(it distribute.Item) string { return it.Ticket.Hex() },
 }
