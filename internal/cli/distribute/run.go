@@ -14,8 +14,8 @@ import (
 	"github.com/ticketctl/ticketctl/internal/distribute"
 	"github.com/ticketctl/ticketctl/internal/faqs"
 	"github.com/ticketctl/ticketctl/internal/fault"
-	"github.com/ticketctl/ticketctl/internal/render"
 	notifysvc "github.com/ticketctl/ticketctl/internal/notify"
+	"github.com/ticketctl/ticketctl/internal/render"
 	"github.com/ticketctl/ticketctl/internal/store"
 )
 
