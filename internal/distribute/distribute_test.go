@@ -2,6 +2,7 @@ package distribute_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -264,5 +265,42 @@ func TestInterruptedRunResumes(t *testing.T) {
 	ev := w.moveEvents(t)
 	if len(ev) != 120 {
 		t.Fatalf("%d tickets with move events", len(ev))
+	}
+}
+
+func TestPlanToVanishedDestinationFails(t *testing.T) {
+	w := newWorld(t)
+	ts := w.tickets(t, 3)
+	c := ctxT(t)
+	gone := bson.NewObjectID()
+	entries := []distribute.Entry{
+		{Ticket: ts[0].ID, From: w.central.ID, ExpectedVersion: 1, Action: distribute.ActionMove, To: &gone},
+		{Ticket: ts[1].ID, From: w.central.ID, ExpectedVersion: 1, Action: distribute.ActionMove, To: &w.austin.ID, Team: &w.billing.ID},
+		{Ticket: ts[2].ID, From: w.central.ID, ExpectedVersion: 1, Action: distribute.ActionMove, To: &w.detroit.ID, Team: &w.billing.ID},
+	}
+	sum, err := runner(w, "admin").Run(c, func(yield func(distribute.Entry, error) bool) {
+		for _, e := range entries {
+			if !yield(e, nil) {
+				return
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Moved != 1 || sum.Failed != 2 {
+		t.Fatalf("summary %+v", sum)
+	}
+	for _, it := range sum.Items {
+		if it.Result != distribute.ResultFailed {
+			continue
+		}
+		if !strings.Contains(it.Reason, "no longer exists") && !strings.Contains(it.Reason, "is not a team of server austin") {
+			t.Errorf("reason %q", it.Reason)
+		}
+	}
+	got, _ := w.st.GetTicket(c, ts[0].ID)
+	if got.Server != w.central.ID {
+		t.Fatalf("ticket moved to a server that does not exist: %+v", got)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -34,7 +35,40 @@ type Runner struct {
 	// OpTimeout bounds each batch's database work.
 	OpTimeout time.Duration
 
-	run string
+	run   string
+	dests map[dest]string // checked destinations: "" when valid, else why not
+}
+
+type dest struct {
+	server, team bson.ObjectID
+}
+
+// checkDest says why a destination cannot take tickets ("" when it can):
+// a plan applied later may name a server or team deleted since, or a team
+// that left the server. Each destination is read once per run.
+func (r *Runner) checkDest(ctx context.Context, server bson.ObjectID, team *bson.ObjectID) (string, error) {
+	d := dest{server: server}
+	if team != nil {
+		d.team = *team
+	}
+	if why, ok := r.dests[d]; ok {
+		return why, nil
+	}
+	if r.dests == nil {
+		r.dests = map[dest]string{}
+	}
+	why := ""
+	sv, err := r.Store.GetServer(ctx, server)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		why = "destination server " + server.Hex() + " no longer exists"
+	case err != nil:
+		return "", err
+	case team != nil && !slices.Contains(sv.Teams, *team):
+		why = "team " + team.Hex() + " is not a team of server " + sv.Name
+	}
+	r.dests[d] = why
+	return why, nil
 }
 
 // RecoverLease is how old a move intent must be before a run treats its
@@ -155,6 +189,12 @@ func (r *Runner) applyBatch(ctx context.Context, batch []Entry, sum *Summary) er
 		case ActionMove:
 			if e.To == nil {
 				sum.add(Item{Ticket: e.Ticket, Result: ResultFailed, Reason: "plan entry has no destination"})
+				continue
+			}
+			if why, err := r.checkDest(ctx, *e.To, e.Team); err != nil {
+				return err
+			} else if why != "" {
+				sum.add(Item{Ticket: e.Ticket, Result: ResultFailed, Reason: why})
 				continue
 			}
 			if r.DryRun {
