@@ -69,7 +69,7 @@ func List[T any](p *Printer, spec Spec[T], seq iter.Seq2[T, error]) error {
 				w.WriteString("]\n")
 				return err
 			}
-			b, err := json.Marshal(v)
+			b, err := marshal(v, "")
 			if err != nil {
 				return err
 			}
@@ -131,7 +131,7 @@ func One[T any](p *Printer, spec Spec[T], v T) error {
 		if p.opts.jq != nil {
 			return p.runJQ(w, v)
 		}
-		b, err := json.MarshalIndent(v, "", "  ")
+		b, err := marshal(v, "  ")
 		if err != nil {
 			return err
 		}
@@ -154,8 +154,23 @@ func Slice[T any](vs []T) iter.Seq2[T, error] {
 	}
 }
 
+// marshal encodes v without escaping <, > and & (customer text is full of
+// them, and \u003c helps no reader), indented when indent is set.
+func marshal(v any, indent string) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if indent != "" {
+		enc.SetIndent("", indent)
+	}
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
 func writeJSONLine(w io.Writer, v any) error {
-	b, err := json.Marshal(v)
+	b, err := marshal(v, "")
 	if err != nil {
 		return err
 	}

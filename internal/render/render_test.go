@@ -35,6 +35,7 @@ var records = []rec{
 	{"6650a1b2c3d4e5f601234567", "Card declined", []string{"billing", "card"}, now.Add(-3 * time.Hour)},
 	{"6650a1b2c3d4e5f601234568", "Evil \x1b[31mred\x1b[0m title\nwith newline", nil, now.Add(-49 * time.Hour)},
 	{"6650a1b2c3d4e5f601234569", "A very long title that goes on and on and on", []string{"login"}, now.Add(-90 * time.Second)},
+	{"6650a1b2c3d4e5f60123456a", "Fries <cold> & soggy", []string{"food"}, now.Add(-26 * time.Hour)},
 }
 
 func golden(t *testing.T, got string) {
