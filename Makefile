@@ -31,7 +31,7 @@ completions: build ## write completions/ticketctl.{bash,zsh,fish,ps1}
 	$(BIN) completion fish > completions/ticketctl.fish
 	$(BIN) completion powershell > completions/ticketctl.ps1
 
-demo: build ## load testdata/demo into the local store and list it
+demo: build ## load testdata/demo into the local store, list it and distribute it
 	@bash scripts/demo.sh $(BIN)
 
 bench: build ## start-up time next to /bin/true, and the Go benchmarks
