@@ -286,6 +286,10 @@ func TestImportExport(t *testing.T) {
 		!strings.Contains(r.Err, "2 of 4 records not importable") {
 		t.Errorf("invalid import: %d %q", r.Code, r.Err)
 	}
+	// One error per line on stderr, not an escaped "\n" between them.
+	if strings.Contains(r.Err, `\n`) || !strings.Contains(r.Err, "\nline 5: invalid") {
+		t.Errorf("import errors are not one per line: %q", r.Err)
+	}
 	r = e.Must("tickets", "import", bad, "--skip-invalid", "--dry-run")
 	if r.Out != "would import 2 of 4 tickets from "+bad+" (2 not importable, skipped)\n" || !strings.Contains(r.Err, "ignored fields that tickets do not have: __v") {
 		t.Errorf("dry run: %q %q", r.Out, r.Err)
