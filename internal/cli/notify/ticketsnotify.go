@@ -59,7 +59,7 @@ message; --message - reads it from standard input. Needs the employee role.`,
 			return ticketsNotifyRun(cmd.Context(), f, o)
 		},
 	}
-	cmd.Flags().StringVar(&o.Channel, "channel", "", "channel to send through (see `ticketctl notify channels`)")
+	cmd.Flags().StringVar(&o.Channel, "channel", "", "`NAME` of the channel to send through (see ticketctl notify channels)")
 	cmd.Flags().StringArrayVar(&o.To, "to", nil, "recipient address for smtp channels (repeat or comma-separate)")
 	cmd.Flags().StringVar(&o.Message, "message", "", "text to add to the notification (- reads standard input)")
 	_ = cmd.RegisterFlagCompletionFunc("channel", completeChannels(f))

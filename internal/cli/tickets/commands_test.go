@@ -58,6 +58,9 @@ func TestCreate(t *testing.T) {
 		{"file and flags", "{}", []string{"--from-file", "-", "--title", "t"}, 2, "exclude each other"},
 		{"unknown json field", `{"title":"t","description":"d","status":"complete"}`, []string{"--from-file", "-"}, 2, "unknown field"},
 		{"not json", `title: t`, []string{"--from-file", "-"}, 2, "want one JSON object"},
+		{"wrong json type", `{"title":1}`, []string{"--from-file", "-"}, 2, "field title: want a string, got a JSON number"},
+		{"tags not a list", `{"title":"t","tags":"a"}`, []string{"--from-file", "-"}, 2, "field tags: want a list of strings, got a JSON string"},
+		{"empty stdin", "", []string{"--from-file", "-"}, 2, "the input is empty"},
 		{"missing file", "", []string{"--from-file", "/nonexistent/t.json"}, 2, "no such file"},
 	}
 	for _, tc := range tests {

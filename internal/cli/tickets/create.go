@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -101,12 +103,36 @@ func readNewTicket(f *cmdutil.Factory, path string) (ticketsvc.NewTicket, error)
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&t); err != nil {
-		return t, fault.Invalid("--from-file %s: want one JSON object with title, description, tags, priority, severity: %v", path, err)
+		return t, fault.Invalid("--from-file %s: want one JSON object with title, description, tags, priority, severity: %s", path, jsonProblem(err))
 	}
 	if dec.More() {
 		return t, fault.Invalid("--from-file %s: want exactly one JSON object", path)
 	}
 	return t, nil
+}
+
+// jsonProblem says what is wrong with a JSON document in the user's terms,
+// not encoding/json's (which names Go types and struct fields).
+func jsonProblem(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.EOF):
+		return "the input is empty"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "the JSON ends early"
+	case errors.As(err, &syn):
+		return fmt.Sprintf("not valid JSON at byte %d: %s", syn.Offset, syn.Error())
+	case errors.As(err, &typ) && typ.Field != "":
+		want := "a string"
+		if typ.Type != nil && typ.Type.Kind().String() == "slice" {
+			want = "a list of strings"
+		}
+		return fmt.Sprintf("field %s: want %s, got a JSON %s", typ.Field, want, typ.Value)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("want a JSON object, got a JSON %s", typ.Value)
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
 }
 
 func createRun(ctx context.Context, f *cmdutil.Factory, o *CreateOptions) error {
