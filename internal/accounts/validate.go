@@ -10,6 +10,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/ticketctl/ticketctl/internal/auth"
 	"github.com/ticketctl/ticketctl/internal/fault"
 	"github.com/ticketctl/ticketctl/internal/store"
 )
@@ -115,26 +116,44 @@ func ValidateType(t string) (string, error) {
 	return "", fault.Invalid("invalid account type %s: want one of %s", quote(t), strings.Join(Types, ", "))
 }
 
-// Ref names an account as a person types it: an id or a username.
+// Ref names an account as a person types it: an id, a username, or Me.
 type Ref struct {
 	ID       bson.ObjectID // zero unless the text is 24 hex digits
 	Username string        // empty unless the text is a valid username
 	text     string
+	me       bool
 }
+
+// Me names the logged-in account. It is too short to be a username, so it
+// never hides one.
+const Me = "me"
 
 // ParseRef reads ID|USERNAME. 24 hex digits are also a valid username, so
 // such a ref is looked up as an id first, then as a username.
 func ParseRef(s string) (Ref, error) {
 	r := Ref{text: s}
+	if s == Me {
+		r.me = true
+		return r, nil
+	}
 	if id, err := bson.ObjectIDFromHex(s); err == nil {
 		r.ID = id
 	}
 	if u, err := ValidateUsername(s); err == nil {
 		r.Username = u
 	} else if r.ID.IsZero() {
-		return Ref{}, fault.Invalid("%s is neither an account id (24 hex digits) nor a username (%s)", quote(s), UsernameRule)
+		return Ref{}, fault.Invalid("%s is neither an account id (24 hex digits), a username (%s), nor \"me\"", quote(s), UsernameRule)
 	}
 	return r, nil
+}
+
+// For returns the ref with Me replaced by p's account; other refs are
+// returned as they are. Call it once the principal is known.
+func (r Ref) For(p auth.Principal) Ref {
+	if !r.me {
+		return r
+	}
+	return Ref{ID: p.ID, Username: p.Username, text: r.text}
 }
 
 // String is the ref as typed.

@@ -27,7 +27,8 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 only an admin creates employees and admins. Every change is recorded in the
 events collection with who made it.
 
-Accounts are named by id or by username wherever a command takes ACCOUNT.`,
+Accounts are named by id or by username wherever a command takes ACCOUNT;
+"me" names the account you are logged in as.`,
 	}
 	cmd.AddCommand(
 		NewCmdCreate(f, nil),

@@ -179,6 +179,10 @@ func TestListAndGet(t *testing.T) {
 	if r := e.Run("accounts", "get", "carol"); r.Code != 4 {
 		t.Errorf("customer gets another: %d", r.Code)
 	}
+	// "me" is the logged-in account (the help's examples use it).
+	if r := e.Must("accounts", "get", "me", "-o", "json", "--jq", ".username"); r.Out != "bob\n" {
+		t.Errorf("get me: %q", r.Out)
+	}
 	e.Login("staff", store.RoleEmployee, "Acme")
 	filter := []string{"accounts", "list", "--role", "customer", "--type", "work", "--company", "Acme"}
 	tty := e.RunWith(clitest.Options{TTY: true}, filter...)
@@ -255,7 +259,7 @@ func TestDeleteConfirmationAndSelf(t *testing.T) {
 	if r := e.RunStdin("wrong password!!\n", "accounts", "delete", "bob", "--yes", "--password-stdin"); r.Code != 4 || !strings.Contains(r.Err, "wrong username or password") {
 		t.Errorf("self delete, wrong password: %d %q", r.Code, r.Err)
 	}
-	r = e.RunStdin(pw+"\n", "accounts", "delete", "bob", "--yes", "--password-stdin", "-o", "json", "--jq", ".username")
+	r = e.RunStdin(pw+"\n", "accounts", "delete", "me", "--yes", "--password-stdin", "-o", "json", "--jq", ".username")
 	if r.Code != 0 || r.Out != "bob\n" {
 		t.Fatalf("self delete: %d %q %q", r.Code, r.Out, r.Err)
 	}

@@ -38,7 +38,7 @@ Asks for confirmation on a terminal; without one, --yes is required.`,
 		Example: `  ticketctl accounts delete bob
   ticketctl accounts delete 65f1c0ffee0123456789abcd --yes
   printf '%s\n' "$PW" | ticketctl accounts delete me --yes --password-stdin`,
-		Args: cmdutil.ExactArgs(1, "ACCOUNT: id or username"),
+		Args: cmdutil.ExactArgs(1, "ACCOUNT: id, username or me"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Output.Validate(); err != nil {
 				return err
@@ -73,6 +73,7 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, o *DeleteOptions) error 
 	if err != nil {
 		return err
 	}
+	o.Ref = o.Ref.For(p)
 	self := o.Ref.Matches(store.Account{ID: p.ID, Username: p.Username})
 	if !self {
 		if err := auth.Require(p, store.RoleAdmin); err != nil {

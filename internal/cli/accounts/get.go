@@ -25,8 +25,9 @@ func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *GetOptions) error
 		Use:   "get ACCOUNT",
 		Short: "Show one account (employees and admins; anyone for their own)",
 		Example: `  ticketctl accounts get alice
-  ticketctl accounts get 65f1c0ffee0123456789abcd -o json`,
-		Args: cmdutil.ExactArgs(1, "ACCOUNT: id or username"),
+  ticketctl accounts get 65f1c0ffee0123456789abcd -o json
+  ticketctl accounts get me`,
+		Args: cmdutil.ExactArgs(1, "ACCOUNT: id, username or me"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Output.Validate(); err != nil {
 				return err
@@ -49,7 +50,7 @@ func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *GetOptions) error
 			}
 			ctx, cancel := f.OpContext(cmd.Context())
 			defer cancel()
-			acc, err := s.Get(ctx, p, o.Ref)
+			acc, err := s.Get(ctx, p, o.Ref.For(p))
 			if err != nil {
 				return err
 			}

@@ -80,6 +80,10 @@ func resetRun(ctx context.Context, f *cmdutil.Factory, o *ResetPasswordOptions) 
 		return err
 	}
 	sec := authcmd.Secrets{IO: f.IO, FromStdin: o.PasswordStdin}
+	if o.Ref != nil {
+		r := o.Ref.For(p)
+		o.Ref = &r
+	}
 	if o.Ref == nil || o.Ref.Matches(store.Account{ID: p.ID, Username: p.Username}) {
 		return changeOwn(ctx, f, o, sec, p)
 	}

@@ -71,7 +71,7 @@ func setRoleRun(ctx context.Context, f *cmdutil.Factory, o *SetRoleOptions) erro
 	}
 	opctx, cancel := f.OpContext(ctx)
 	defer cancel()
-	acc, changed, err := s.SetRole(opctx, p, o.Ref, o.Role)
+	acc, changed, err := s.SetRole(opctx, p, o.Ref.For(p), o.Role)
 	if err != nil {
 		return err
 	}
