@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,7 +50,11 @@ func (v View) Total() int64 {
 	return n
 }
 
-// Resolve finds a server by id (24 hex characters) or by name.
+// CentralAlias names the central server when no server has that name.
+const CentralAlias = "central"
+
+// Resolve finds a server by id (24 hex characters) or by name; "central"
+// is the central server unless a server has that name.
 func Resolve(ctx context.Context, st *store.Store, ref string) (store.Server, error) {
 	ref = strings.TrimSpace(ref)
 	if id, err := bson.ObjectIDFromHex(ref); err == nil {
@@ -59,6 +64,10 @@ func Resolve(ctx context.Context, st *store.Store, ref string) (store.Server, er
 		return store.Server{}, fault.Invalid("server name is empty")
 	}
 	sv, err := st.GetServerByName(ctx, ref)
+	if errors.Is(err, store.ErrNotFound) && ref == CentralAlias {
+		// Whatever the central server is called (init --central-name).
+		return st.CentralServer(ctx)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return sv, fault.WithHint(fault.New(fault.ErrNotFound, "server %q: not found", ref), "list servers with `ticketctl servers list`")
 	}
@@ -202,7 +211,7 @@ func (s *Service) Delete(ctx context.Context, p auth.Principal, ref string) (sto
 	}
 	if n > 0 {
 		return sv, fault.WithHint(fault.New(fault.ErrConflict, "server %s still holds %d tickets", sv.Name, n),
-			fmt.Sprintf("move them first: ticketctl tickets list --server %s --all -o ids | ticketctl distribute - --to OTHER", sv.Name))
+			fmt.Sprintf("move them first: ticketctl tickets list --server %s --all -o ids | ticketctl distribute - --to OTHER", teams.ShellQuote(sv.Name)))
 	}
 	if err := s.St.DeleteServer(ctx, sv.ID); err != nil {
 		return sv, err
@@ -211,39 +220,46 @@ func (s *Service) Delete(ctx context.Context, p auth.Principal, ref string) (sto
 }
 
 // AddTeam puts a team on a regional server. A team works on one server:
-// adding it to a second is a conflict.
-func (s *Service) AddTeam(ctx context.Context, p auth.Principal, serverRef, teamRef string) (store.Server, store.Team, error) {
-	sv, t, err := s.teamArgs(ctx, p, serverRef, teamRef)
+// adding it to a second is a conflict. changed is false when the team was
+// there already (nothing written, no event).
+func (s *Service) AddTeam(ctx context.Context, p auth.Principal, serverRef, teamRef string) (sv store.Server, t store.Team, changed bool, err error) {
+	sv, t, err = s.teamArgs(ctx, p, serverRef, teamRef)
 	if err != nil {
-		return sv, t, err
+		return sv, t, false, err
 	}
 	others, err := s.St.ServersWithTeam(ctx, t.ID)
 	if err != nil {
-		return sv, t, err
+		return sv, t, false, err
 	}
 	for _, o := range others {
 		if o.ID != sv.ID {
-			return sv, t, fault.WithHint(fault.New(fault.ErrConflict, "team %s already works on server %s", teams.Label(t), o.Name),
-				fmt.Sprintf("run `ticketctl servers remove-team %s %s` first", o.Name, t.ID.Hex()))
+			return sv, t, false, fault.WithHint(fault.New(fault.ErrConflict, "team %s already works on server %s", teams.Label(t), o.Name),
+				fmt.Sprintf("run `ticketctl servers remove-team %s %s` first", teams.ShellQuote(o.Name), teams.Arg(t)))
 		}
 	}
-	if sv, err = s.St.AddServerTeam(ctx, sv.ID, t.ID); err != nil {
-		return sv, t, err
+	if slices.Contains(sv.Teams, t.ID) {
+		return sv, t, false, nil
 	}
-	return sv, t, s.event(ctx, p, "server.add-team", sv, teams.Label(t))
+	if sv, err = s.St.AddServerTeam(ctx, sv.ID, t.ID); err != nil {
+		return sv, t, false, err
+	}
+	return sv, t, true, s.event(ctx, p, "server.add-team", sv, teams.Label(t))
 }
 
 // RemoveTeam takes a team off a server; a team that is not there changes
-// nothing.
-func (s *Service) RemoveTeam(ctx context.Context, p auth.Principal, serverRef, teamRef string) (store.Server, store.Team, error) {
-	sv, t, err := s.teamArgs(ctx, p, serverRef, teamRef)
+// nothing (changed is false, no event).
+func (s *Service) RemoveTeam(ctx context.Context, p auth.Principal, serverRef, teamRef string) (sv store.Server, t store.Team, changed bool, err error) {
+	sv, t, err = s.teamArgs(ctx, p, serverRef, teamRef)
 	if err != nil {
-		return sv, t, err
+		return sv, t, false, err
+	}
+	if !slices.Contains(sv.Teams, t.ID) {
+		return sv, t, false, nil
 	}
 	if sv, err = s.St.RemoveServerTeam(ctx, sv.ID, t.ID); err != nil {
-		return sv, t, err
+		return sv, t, false, err
 	}
-	return sv, t, s.event(ctx, p, "server.remove-team", sv, teams.Label(t))
+	return sv, t, true, s.event(ctx, p, "server.remove-team", sv, teams.Label(t))
 }
 
 func (s *Service) teamArgs(ctx context.Context, p auth.Principal, serverRef, teamRef string) (store.Server, store.Team, error) {

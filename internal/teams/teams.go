@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -57,6 +58,26 @@ func Label(t store.Team) string {
 		return t.Name
 	}
 	return t.Company + "/" + t.Category + " (" + t.ID.Hex() + ")"
+}
+
+// Arg is how a hint names t on a command line: its name, shell-quoted
+// when needed, or its id when it has none.
+func Arg(t store.Team) string {
+	if t.Name == "" {
+		return t.ID.Hex()
+	}
+	return ShellQuote(t.Name)
+}
+
+// ShellQuote returns s as one shell word: as it is when it holds only
+// characters no shell treats specially, else in single quotes.
+func ShellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.,:/@+=", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // ValidateName checks a server or team name: 1–64 characters on one line,
@@ -244,7 +265,7 @@ func (s *Service) Delete(ctx context.Context, p auth.Principal, ref string) (sto
 	}
 	if len(svs) > 0 {
 		return t, fault.WithHint(fault.New(fault.ErrConflict, "team %s still works on server %s", Label(t), svs[0].Name),
-			fmt.Sprintf("run `ticketctl servers remove-team %s %s` first", svs[0].Name, t.ID.Hex()))
+			fmt.Sprintf("run `ticketctl servers remove-team %s %s` first", ShellQuote(svs[0].Name), Arg(t)))
 	}
 	id := t.ID
 	n, err := s.St.CountTickets(ctx, store.TicketFilter{Team: &id})
@@ -262,37 +283,45 @@ func (s *Service) Delete(ctx context.Context, p auth.Principal, ref string) (sto
 }
 
 // AddMember adds an employee (or admin) of the team's company to it.
-func (s *Service) AddMember(ctx context.Context, p auth.Principal, teamRef, accountRef string) (store.Team, store.Account, error) {
-	t, acc, err := s.memberArgs(ctx, p, teamRef, accountRef)
+// changed is false when the account was a member already (nothing
+// written, no event).
+func (s *Service) AddMember(ctx context.Context, p auth.Principal, teamRef, accountRef string) (t store.Team, acc store.Account, changed bool, err error) {
+	t, acc, err = s.memberArgs(ctx, p, teamRef, accountRef)
 	if err != nil {
-		return t, acc, err
+		return t, acc, false, err
 	}
 	if acc.Role != store.RoleEmployee && acc.Role != store.RoleAdmin {
-		return t, acc, fault.Invalid("%s is a %s: only employees join teams", acc.Username, acc.Role)
+		return t, acc, false, fault.Invalid("%s is a %s: only employees join teams", acc.Username, acc.Role)
 	}
 	if !strings.EqualFold(strings.TrimSpace(acc.Company), t.Company) {
-		return t, acc, fault.Invalid("%s works for %q, not %q: team members must be employees of the team's company",
+		return t, acc, false, fault.Invalid("%s works for %q, not %q: team members must be employees of the team's company",
 			acc.Username, acc.Company, t.Company)
+	}
+	if slices.Contains(t.Members, acc.ID) {
+		return t, acc, false, nil
 	}
 	t, err = s.St.AddTeamMember(ctx, t.ID, acc.ID)
 	if err != nil {
-		return t, acc, err
+		return t, acc, false, err
 	}
-	return t, acc, s.event(ctx, p, "team.add-member", t, acc.Username)
+	return t, acc, true, s.event(ctx, p, "team.add-member", t, acc.Username)
 }
 
 // RemoveMember removes an account from a team; removing someone who is
-// not a member changes nothing.
-func (s *Service) RemoveMember(ctx context.Context, p auth.Principal, teamRef, accountRef string) (store.Team, store.Account, error) {
-	t, acc, err := s.memberArgs(ctx, p, teamRef, accountRef)
+// not a member changes nothing (changed is false, no event).
+func (s *Service) RemoveMember(ctx context.Context, p auth.Principal, teamRef, accountRef string) (t store.Team, acc store.Account, changed bool, err error) {
+	t, acc, err = s.memberArgs(ctx, p, teamRef, accountRef)
 	if err != nil {
-		return t, acc, err
+		return t, acc, false, err
+	}
+	if !slices.Contains(t.Members, acc.ID) {
+		return t, acc, false, nil
 	}
 	t, err = s.St.RemoveTeamMember(ctx, t.ID, acc.ID)
 	if err != nil {
-		return t, acc, err
+		return t, acc, false, err
 	}
-	return t, acc, s.event(ctx, p, "team.remove-member", t, acc.Username)
+	return t, acc, true, s.event(ctx, p, "team.remove-member", t, acc.Username)
 }
 
 func (s *Service) memberArgs(ctx context.Context, p auth.Principal, teamRef, accountRef string) (store.Team, store.Account, error) {

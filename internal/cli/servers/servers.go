@@ -25,8 +25,9 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		Short:   "Manage the central and regional servers tickets live on",
 		Long: `Servers are where tickets live: exactly one central server receives every new
 ticket (` + "`ticketctl init`" + ` creates it), and regional servers hold teams that
-distribution moves tickets to. Servers are named by name or id. Admins create and
-change them; employees list them.`,
+distribution moves tickets to. Servers are named by name or id, and "central"
+names the central server whatever it is called. Admins create and change them;
+employees list them.`,
 	}
 	cmd.AddCommand(newCmdCreate(f), newCmdList(f), newCmdGet(f), newCmdDelete(f),
 		newCmdTeam(f, true), newCmdTeam(f, false))
@@ -257,7 +258,7 @@ the central server has no teams.`,
 			if !add {
 				do = svc.RemoveTeam
 			}
-			sv, t, err := do(ctx, p, args[0], args[1])
+			sv, t, changed, err := do(ctx, p, args[0], args[1])
 			if err != nil {
 				return err
 			}
@@ -271,6 +272,15 @@ the central server has no teams.`,
 			prep := "to"
 			if !add {
 				prep = "from"
+			}
+			if !changed {
+				// Say so: a script or a person must not read a no-op as a change.
+				state := "already works on"
+				if !add {
+					state = "does not work on"
+				}
+				_, err = fmt.Fprintf(f.IO.Out, "team %s %s server %s: nothing changed\n", render.Escape(teamLabel(t)), state, render.Escape(sv.Name))
+				return err
 			}
 			_, err = fmt.Fprintf(f.IO.Out, "%s team %s %s server %s\n", verb, render.Escape(teamLabel(t)), prep, render.Escape(sv.Name))
 			return err

@@ -54,7 +54,10 @@ func TestServersLifecycle(t *testing.T) {
 	if r.Out != "added team billing to server detroit\n" {
 		t.Errorf("add-team: %q", r.Out)
 	}
-	e.Must("servers", "add-team", "detroit", "billing") // twice changes nothing
+	// Twice changes nothing, and says so.
+	if r := e.Must("servers", "add-team", "detroit", "billing"); r.Out != "team billing already works on server detroit: nothing changed\n" {
+		t.Errorf("add-team twice: %q", r.Out)
+	}
 	if r := e.Run("servers", "add-team", "dublin", "billing"); r.Code != 5 || !strings.Contains(r.Err, "already works on server detroit") {
 		t.Errorf("team on a second server: %d %q", r.Code, r.Err)
 	}
@@ -109,12 +112,19 @@ func TestServersLifecycle(t *testing.T) {
 	if r := e.Run("servers", "get", "detroit"); r.Code != 3 {
 		t.Errorf("deleted server: %d", r.Code)
 	}
+	// Removing a team that is not there is not reported as a removal, and
+	// records nothing.
+	r = e.Must("servers", "remove-team", "dublin", "billing")
+	if r.Out != "team billing does not work on server dublin: nothing changed\n" {
+		t.Errorf("remove-team of an absent team: %q", r.Out)
+	}
+	e.Must("servers", "add-team", "dublin", "billing")
 	r = e.Must("servers", "remove-team", "dublin", "billing")
 	if r.Out != "removed team billing from server dublin\n" {
 		t.Errorf("remove-team: %q", r.Out)
 	}
 	evs, _ := e.Store.SubjectEvents(ctx, "server:"+dublin.ID.Hex())
-	if len(evs) != 2 || evs[0].Action != "server.create" || evs[1].Action != "server.remove-team" || evs[0].Actor != "ada" {
+	if len(evs) != 3 || evs[0].Action != "server.create" || evs[1].Action != "server.add-team" || evs[2].Action != "server.remove-team" || evs[0].Actor != "ada" {
 		t.Errorf("server events: %+v", evs)
 	}
 }

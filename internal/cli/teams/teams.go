@@ -234,7 +234,7 @@ func newCmdMember(f *cmdutil.Factory, add bool) *cobra.Command {
 			if !add {
 				do, verb, prep = svc.RemoveMember, "removed", "from"
 			}
-			t, acc, err := do(ctx, p, args[0], args[1])
+			t, acc, changed, err := do(ctx, p, args[0], args[1])
 			if err != nil {
 				return err
 			}
@@ -245,8 +245,22 @@ func newCmdMember(f *cmdutil.Factory, add bool) *cobra.Command {
 				}
 				return render.One(f.Printer(out), spec, v)
 			}
-			_, err = fmt.Fprintf(f.IO.Out, "%s %s %s team %s (%d members)\n", verb, acc.Username, prep,
-				render.Escape(teams.Label(t)), len(t.Members))
+			members := fmt.Sprintf("%d members", len(t.Members))
+			if len(t.Members) == 1 {
+				members = "1 member"
+			}
+			if !changed {
+				// Say so: a script or a person must not read a no-op as a change.
+				state := "is already a member of"
+				if !add {
+					state = "is not a member of"
+				}
+				_, err = fmt.Fprintf(f.IO.Out, "%s %s team %s (%s): nothing changed\n", acc.Username, state,
+					render.Escape(teams.Label(t)), members)
+				return err
+			}
+			_, err = fmt.Fprintf(f.IO.Out, "%s %s %s team %s (%s)\n", verb, acc.Username, prep,
+				render.Escape(teams.Label(t)), members)
 			return err
 		},
 	}

@@ -26,11 +26,14 @@ func TestTeamsLifecycle(t *testing.T) {
 	e.Must("servers", "add-team", "detroit", "billing")
 
 	r := e.Must("teams", "add-member", "billing", "tim")
-	if r.Out != "added tim to team billing (1 members)\n" {
+	if r.Out != "added tim to team billing (1 member)\n" {
 		t.Errorf("add-member: %q", r.Out)
 	}
 	e.Must("teams", "add-member", billing, admin.ID.Hex())
-	e.Must("teams", "add-member", "billing", "TIM") // usernames are case-insensitive; no duplicate
+	// Usernames are case-insensitive; no duplicate, no event, and it says so.
+	if r := e.Must("teams", "add-member", "billing", "TIM"); r.Out != "tim is already a member of team billing (2 members): nothing changed\n" {
+		t.Errorf("add-member twice: %q", r.Out)
+	}
 	tests := []struct {
 		args []string
 		code int
@@ -85,8 +88,11 @@ func TestTeamsLifecycle(t *testing.T) {
 		t.Errorf("delete team with tickets: %d %q", r.Code, r.Err)
 	}
 	r = e.Must("teams", "remove-member", "billing", "tim")
-	if r.Out != "removed tim from team billing (1 members)\n" {
+	if r.Out != "removed tim from team billing (1 member)\n" {
 		t.Errorf("remove-member: %q", r.Out)
+	}
+	if r := e.Must("teams", "remove-member", "billing", "tim"); r.Out != "tim is not a member of team billing (1 member): nothing changed\n" {
+		t.Errorf("remove-member twice: %q", r.Out)
 	}
 	if r := e.Run("teams", "delete", app); r.Code != 2 {
 		t.Errorf("delete without --yes: %d", r.Code)
@@ -100,7 +106,7 @@ func TestTeamsLifecycle(t *testing.T) {
 	for _, ev := range evs {
 		actions = append(actions, ev.Action)
 	}
-	if strings.Join(actions, " ") != "team.create team.add-member team.add-member team.add-member team.remove-member" {
+	if strings.Join(actions, " ") != "team.create team.add-member team.add-member team.remove-member" {
 		t.Errorf("team events: %v", actions)
 	}
 }
