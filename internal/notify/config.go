@@ -134,7 +134,8 @@ func (c ChannelConfig) Validate(name string) error {
 	default:
 		bad("type", "unknown type %q (want smtp, webhook or slack)", c.Type)
 	}
-	if c.typ() != "" {
+	switch c.typ() {
+	case TypeSMTP, TypeWebhook, TypeSlack: // an unknown type is reported once, above
 		if _, err := compileTemplates(c); err != nil {
 			errs = append(errs, withChannel(err, name))
 		}

@@ -62,6 +62,10 @@ func TestValidate(t *testing.T) {
 				if !strings.Contains(err.Error(), s) {
 					t.Errorf("error %q does not contain %q", err, s)
 				}
+				// Each problem is reported once.
+				if n := strings.Count(err.Error(), s); !strings.HasPrefix(s, "channel ") && strings.Contains(s, " ") && n > 1 {
+					t.Errorf("error %q says %q %d times", err, s, n)
+				}
 			}
 			var ce *ConfigError
 			if !errors.As(err, &ce) || ce.Channel != "ch" {

@@ -156,7 +156,7 @@ func Recipients(name string, cfg ChannelConfig, to []string) ([]string, error) {
 	}
 	for _, r := range out {
 		if err := checkAddress(r); err != nil {
-			return nil, fault.Invalid("recipient %q: %v", cleanLine(r), err)
+			return nil, fault.Invalid("recipient %q is not an email address (%v)", cleanLine(r), err)
 		}
 	}
 	return out, nil

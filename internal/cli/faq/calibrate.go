@@ -95,7 +95,7 @@ func calibrateRun(cmd *cobra.Command, f *cmdutil.Factory, o *CalibrateOptions) e
 		if o.Queries != "-" {
 			fh, err := os.Open(o.Queries)
 			if err != nil {
-				return fault.Invalid("open %s: %v", o.Queries, err)
+				return fault.Invalid("%v", err) // "open FILE: why"
 			}
 			defer fh.Close()
 			r = fh

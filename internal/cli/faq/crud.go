@@ -203,7 +203,7 @@ Exit status: 0 imported, 2 invalid records (nothing imported).`,
 			if args[0] != "-" {
 				fh, err := os.Open(args[0])
 				if err != nil {
-					return fault.Invalid("open %s: %v", args[0], err)
+					return fault.Invalid("%v", err) // "open FILE: why"
 				}
 				defer fh.Close()
 				r = fh
