@@ -86,6 +86,13 @@ func (s *IOStreams) ColorEnabled() bool { return s.stdoutTTY && !s.noColor }
 // TerminalWidth is the width of the output terminal, or 0 when unknown.
 func (s *IOStreams) TerminalWidth() int { return s.width }
 
+// SetIn replaces the input stream (e.g. with a spooled copy) before any
+// of it was read.
+func (s *IOStreams) SetIn(r io.Reader) {
+	s.In = r
+	s.inReader = nil
+}
+
 // ReadLine reads one line from In without its line ending.
 func (s *IOStreams) ReadLine() (string, error) {
 	if s.inReader == nil {

@@ -69,7 +69,9 @@ func TestIDs(t *testing.T) {
 			ios, in, _, _ := iostreams.Test()
 			in.WriteString(tc.stdin)
 			ios.SetStdinTTY(tc.tty)
-			f := &cmdutil.Factory{IO: ios}
+			home := t.TempDir() // no URI: the local store, so "-" spools stdin first
+			f := &cmdutil.Factory{IO: ios, Getenv: func(k string) string { return map[string]string{"HOME": home}[k] }}
+			defer f.Close()
 			ids, err := f.CollectIDs(tc.args, "ticket id")
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) || cmdutil.ExitCode(err) != 2 {

@@ -38,6 +38,9 @@ type Factory struct {
 	target *config.Target
 	st     *store.Store
 	local  *embedded.Server
+
+	stdinSpooled bool
+	closers      []func()
 }
 
 // Config loads the configuration once.
@@ -121,6 +124,10 @@ func (f *Factory) Close() {
 		_ = f.local.Close()
 		f.local = nil
 	}
+	for _, c := range f.closers {
+		c()
+	}
+	f.closers = nil
 }
 
 // Printer returns a renderer for validated output options.

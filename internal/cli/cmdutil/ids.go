@@ -39,6 +39,11 @@ func (f *Factory) IDs(args []string, what string) (iter.Seq2[bson.ObjectID, erro
 	if !stdin && len(fixed) == 0 {
 		return nil, fault.Invalid("no %ss given", what)
 	}
+	if stdin {
+		if err := f.SpoolStdin(); err != nil {
+			return nil, err
+		}
+	}
 	return func(yield func(bson.ObjectID, error) bool) {
 		for _, id := range fixed {
 			if !yield(id, nil) {

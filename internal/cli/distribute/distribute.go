@@ -6,8 +6,10 @@ package distribute
 import (
 	"context"
 	"fmt"
+	"iter"
 
 	"github.com/spf13/cobra"
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/ticketctl/ticketctl/internal/cli/cmdutil"
 	"github.com/ticketctl/ticketctl/internal/cli/ticketflags"
@@ -89,6 +91,15 @@ func run(ctx context.Context, f *cmdutil.Factory, o *Options) error {
 	if len(o.IDs) > 0 && (o.From != "" || !o.Filter.IsZero()) {
 		return fault.Invalid("give ticket ids or selection flags, not both")
 	}
+	// Ids first: reading them from a pipe must not wait behind the store
+	// (see cmdutil.SpoolStdin).
+	var ids iter.Seq2[bson.ObjectID, error]
+	if len(o.IDs) > 0 {
+		var err error
+		if ids, err = f.IDs(o.IDs, "ticket id"); err != nil {
+			return err
+		}
+	}
 	p, err := f.Require(ctx, store.RoleEmployee)
 	if err != nil {
 		return err
@@ -103,11 +114,7 @@ func run(ctx context.Context, f *cmdutil.Factory, o *Options) error {
 	if err != nil {
 		return err
 	}
-	if len(o.IDs) > 0 {
-		ids, err := f.IDs(o.IDs, "ticket id")
-		if err != nil {
-			return err
-		}
+	if ids != nil {
 		r, done, err := newRunner(f, st, p, o.Run, -1, o.Output)
 		if err != nil {
 			return err

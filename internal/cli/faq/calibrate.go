@@ -83,6 +83,11 @@ func calibrateRun(cmd *cobra.Command, f *cmdutil.Factory, o *CalibrateOptions) e
 	if o.DryRun {
 		role = store.RoleEmployee
 	}
+	if o.Queries == "-" {
+		if err := f.SpoolStdin(); err != nil {
+			return err
+		}
+	}
 	svc, p, err := session(ctx, f, role)
 	if err != nil {
 		return err

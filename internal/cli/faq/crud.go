@@ -209,6 +209,11 @@ Exit status: 0 imported, 2 invalid records (nothing imported).`,
 				r = fh
 			} else if f.IO.IsStdinTTY() {
 				return fault.Invalid("\"-\" reads FAQs from stdin, which is a terminal")
+			} else {
+				if err := f.SpoolStdin(); err != nil {
+					return err
+				}
+				r = f.IO.In
 			}
 			svc, p, err := session(cmd.Context(), f, store.RoleEmployee)
 			if err != nil {

@@ -107,6 +107,11 @@ whole result); --stdin writes NDJSON unless -o says otherwise.`,
 
 func matchRun(cmd *cobra.Command, f *cmdutil.Factory, o *MatchOptions) error {
 	ctx := cmd.Context()
+	if o.Stdin {
+		if err := f.SpoolStdin(); err != nil {
+			return err
+		}
+	}
 	svc, _, err := session(ctx, f, store.RoleEmployee)
 	if err != nil {
 		return err

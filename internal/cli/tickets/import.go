@@ -80,19 +80,11 @@ func importRun(ctx context.Context, f *cmdutil.Factory, o *ImportOptions) error 
 		}
 		defer file.Close()
 		in, src = file, o.File
-	} else if t, err := f.Target(); err == nil && t.Local {
-		// The local store admits one process at a time. In
-		// `ticketctl tickets export | ticketctl tickets import -` the
-		// exporter holds it until its output is read; reading stdin only
-		// after opening the store would wait for it forever (until the
-		// lock times out). So drain stdin first, into a temporary file
-		// to keep memory flat.
-		spooled, err := spool(in)
-		if err != nil {
+	} else {
+		if err := f.SpoolStdin(); err != nil {
 			return err
 		}
-		defer spooled.Close()
-		in = spooled
+		in = f.IO.In
 	}
 	svc, p, err := session(ctx, f, store.RoleEmployee)
 	if err != nil {
@@ -143,23 +135,4 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-// spool copies r into an unlinked temporary file and returns it rewound.
-func spool(r io.Reader) (*os.File, error) {
-	tmp, err := os.CreateTemp("", "ticketctl-import-*.ndjson")
-	if err != nil {
-		return nil, fmt.Errorf("buffer stdin: %w", unwrapPath(err))
-	}
-	// Unlinked at once where the OS allows it: nothing is left behind.
-	_ = os.Remove(tmp.Name())
-	if _, err := io.Copy(tmp, r); err != nil {
-		tmp.Close()
-		return nil, fmt.Errorf("read stdin: %w", err)
-	}
-	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-		tmp.Close()
-		return nil, fmt.Errorf("buffer stdin: %w", err)
-	}
-	return tmp, nil
 }
