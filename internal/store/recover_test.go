@@ -99,3 +99,41 @@ func TestRecoverIntents(t *testing.T) {
 		t.Errorf("%d intents left, want only the young one", left)
 	}
 }
+
+// TestExportImportKeepsLastMove: a backup restored with import still knows
+// which strategy moved each ticket (the router relies on it).
+func TestExportImportKeepsLastMove(t *testing.T) {
+	st := storetest.OpenWithIndexes(t)
+	c := ctx(t)
+	central, _, err := st.EnsureCentralServer(c, "central", "r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk := store.Ticket{Title: "t", Description: "d", Status: store.StatusNotStarted, Server: central.ID}
+	if err := st.InsertTicket(c, &tk); err != nil {
+		t.Fatal(err)
+	}
+	dest := bson.NewObjectID()
+	if _, err := st.ApplyMoves(c, "run-1", "cron", "", []store.Move{{Ticket: tk.ID, From: central.ID, Version: 1, To: dest, Strategy: "model"}}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	for _, canonical := range []bool{false, true} {
+		n := 0
+		for b, err := range st.ExportTickets(c, store.TicketQuery{}, canonical) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, ignored, err := store.DecodeTicketJSON(b)
+			if err != nil || len(ignored) != 0 {
+				t.Fatalf("decode (canonical %v): %v, ignored %v\n%s", canonical, err, ignored, b)
+			}
+			if got.LastMove == nil || got.LastMove.Strategy != "model" || got.LastMove.Run != "run-1" || got.Server != dest {
+				t.Fatalf("canonical %v: last_move lost: %+v", canonical, got.LastMove)
+			}
+			n++
+		}
+		if n != 1 {
+			t.Fatalf("exported %d tickets", n)
+		}
+	}
+}

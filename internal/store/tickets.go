@@ -194,7 +194,7 @@ var ticketFields = map[string]string{}
 
 func init() {
 	for _, f := range []string{"_id", "title", "description", "tags", "created_at", "updated_at", "status",
-		"server", "team", "requester", "priority", "severity", "triage", "resolution", "version"} {
+		"server", "team", "requester", "priority", "severity", "triage", "resolution", "version", "last_move"} {
 		ticketFields[f] = f
 	}
 }
