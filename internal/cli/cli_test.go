@@ -28,6 +28,8 @@ func TestVersion(t *testing.T) {
 		{[]string{"version", "extra"}, "", 2},
 		{[]string{"nosuchcommand"}, "", 2},
 		{[]string{"tickets", "frob"}, "", 2},
+		{[]string{"db", "status", "--timeout", "0s"}, "", 2},
+		{[]string{"db", "status", "--timeout", "-1s"}, "", 2},
 		{[]string{"distribute", "rules", "frob"}, "", 2},
 		{[]string{"version", "--nosuchflag"}, "", 2},
 	}
@@ -185,6 +187,9 @@ func TestLocalStoreIsDefault(t *testing.T) {
 	r = e.Must("db", "status", "-o", "json", "--jq", ".target")
 	if strings.TrimSpace(r.Out) != "local store "+dir {
 		t.Errorf("target = %q", r.Out)
+	}
+	if strings.Contains(r.Err, "using the local store") {
+		t.Errorf("said again on the second command: %q", r.Err)
 	}
 	// A configured URI bypasses the local store entirely.
 	e.Vars["TICKETCTL_URI"] = storetest.URI(t)

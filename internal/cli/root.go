@@ -63,6 +63,12 @@ not allowed, 5 conflict, 6 database unreachable, 7 partial success,
 	pf.StringVar(&f.Overrides.Database, "database", "", "database name (default ticketctl)")
 	pf.StringVar(&f.Overrides.Context, "context", "", "named context from the config file")
 	pf.DurationVar(&f.Overrides.Timeout, "timeout", 0, "database timeout (default 10s)")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if cmd.Flags().Changed("timeout") && f.Overrides.Timeout <= 0 {
+			return fault.Invalid("--timeout %s: want a positive duration such as 30s", f.Overrides.Timeout)
+		}
+		return nil
+	}
 
 	root.AddCommand(
 		version.NewCmd(f, nil),

@@ -48,6 +48,8 @@ func Relative(now, t time.Time) string {
 	}
 	var s string
 	switch {
+	case d < time.Minute && future:
+		return "in less than a minute"
 	case d < time.Minute:
 		return "just now"
 	case d < time.Hour:

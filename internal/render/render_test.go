@@ -156,6 +156,7 @@ func TestRelative(t *testing.T) {
 		{time.Hour, "1 hour ago"},
 		{50 * time.Hour, "2 days ago"},
 		{-3 * time.Hour, "in 3 hours"},
+		{-30 * time.Second, "in less than a minute"},
 	}
 	for _, tc := range tests {
 		if got := render.Relative(now, now.Add(-tc.d)); got != tc.want {

@@ -56,15 +56,29 @@ func isDuplicate(err error) bool {
 func shortErr(err error) error {
 	var sse topology.ServerSelectionError
 	if errors.As(err, &sse) {
-		if sse.Wrapped != nil {
-			return errors.New("no reachable server: " + firstLine(sse.Wrapped.Error()))
+		// The servers' last errors say why (refused, no such host, TLS);
+		// the wrapped error only says that time ran out.
+		for _, sd := range sse.Desc.Servers {
+			if sd.LastError != nil {
+				return errors.New("no reachable server: " + lastPart(firstLine(sd.LastError.Error())))
+			}
 		}
-		return errors.New("no reachable server")
+		return errors.New("no server answered within the timeout")
 	}
 	if errors.Is(err, context.DeadlineExceeded) || mongo.IsTimeout(err) {
 		return errors.New("timed out")
 	}
 	return errors.New(firstLine(err.Error()))
+}
+
+// lastPart keeps the most specific cause of a driver error chain such as
+// "connection() error occurred during connection handshake: dial tcp
+// 127.0.0.1:1: connect: connection refused".
+func lastPart(s string) string {
+	if i := strings.Index(s, "dial tcp "); i >= 0 {
+		return s[i:]
+	}
+	return s
 }
 
 func firstLine(s string) string {

@@ -6,6 +6,7 @@ package cmdutil
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/ticketctl/ticketctl/internal/config"
@@ -86,6 +87,8 @@ func (f *Factory) Store(ctx context.Context) (*store.Store, error) {
 	uri := t.URI
 	if t.Local {
 		dir := f.cfg.Paths.LocalStoreDir()
+		_, statErr := os.Stat(dir)
+		fresh := os.IsNotExist(statErr)
 		srv, err := embedded.Start(ctx, embedded.Options{
 			Dir: dir, Lock: true, LockTimeout: t.Timeout,
 			OnWait: func() {
@@ -97,7 +100,11 @@ func (f *Factory) Store(ctx context.Context) (*store.Store, error) {
 		}
 		f.local = srv
 		uri = srv.URI()
-		fmt.Fprintf(f.IO.ErrOut, "ticketctl: using the local store in %s (no MongoDB URI configured)\n", dir)
+		if fresh {
+			// Said once, when the store is created; `ticketctl db status`
+			// and `config contexts` tell it any time after.
+			fmt.Fprintf(f.IO.ErrOut, "ticketctl: using the local store in %s (no MongoDB URI configured)\n", dir)
+		}
 	}
 	st, err := store.Open(ctx, store.Options{
 		URI: uri, Database: t.Database, Timeout: t.Timeout,
