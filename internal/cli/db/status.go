@@ -12,6 +12,7 @@ import (
 	"github.com/ticketctl/ticketctl/internal/cli/cmdutil"
 	"github.com/ticketctl/ticketctl/internal/render"
 	"github.com/ticketctl/ticketctl/internal/store"
+	"github.com/ticketctl/ticketctl/internal/store/embedded"
 )
 
 // NewCmd returns `ticketctl db`.
@@ -88,6 +89,9 @@ func status(ctx context.Context, f *cmdutil.Factory) (Status, error) {
 	defer cancel()
 	s.Reachable = true
 	s.Server = db.Capabilities()
+	if t.Local && s.Server.FerretDBVersion == "unknown" {
+		s.Server.FerretDBVersion = embedded.Version()
+	}
 	counts, err := db.CollectionCounts(ctx)
 	if err != nil {
 		s.Error = err.Error()

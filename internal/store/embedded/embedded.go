@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -138,4 +139,19 @@ func acquire(ctx context.Context, path string, opts Options) (*flock.Flock, erro
 	}
 	return nil, fault.Wrap(fault.ErrUnavailable, errors.New("another ticketctl process is using it"),
 		"local store %s is busy after %s", opts.Dir, timeout)
+}
+
+// Version is the FerretDB module version built into this binary; the
+// embedded server itself answers "unknown" to buildInfo.
+func Version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	for _, d := range bi.Deps {
+		if d.Path == "github.com/FerretDB/FerretDB" {
+			return d.Version
+		}
+	}
+	return "unknown"
 }
