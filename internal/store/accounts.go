@@ -18,8 +18,9 @@ import (
 func (s *Store) InsertAccount(ctx context.Context, a *Account) error {
 	a.Username = strings.ToLower(a.Username)
 	if a.CreatedAt.IsZero() {
-		a.CreatedAt = time.Now().UTC()
+		a.CreatedAt = time.Now()
 	}
+	a.CreatedAt, a.UpdatedAt = stored(a.CreatedAt), stored(a.UpdatedAt)
 	id, err := insertOne(ctx, s, CollAccounts, a, "create account "+a.Username)
 	if err == nil {
 		a.ID = id

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -36,6 +37,16 @@ func findAll[T any](ctx context.Context, s *Store, coll string, filter any, what
 		return nil, mapErr(err, what)
 	}
 	return out, nil
+}
+
+// stored is t as BSON keeps it: UTC, millisecond precision. Inserts apply
+// it to the values they return, so a command that prints what it created
+// shows what `get` will show later.
+func stored(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.UTC().Truncate(time.Millisecond)
 }
 
 func byID(id bson.ObjectID) bson.D { return bson.D{{Key: "_id", Value: id}} }

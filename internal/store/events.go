@@ -13,8 +13,9 @@ import (
 // InsertEvent appends to the audit trail.
 func (s *Store) InsertEvent(ctx context.Context, e *Event) error {
 	if e.At.IsZero() {
-		e.At = time.Now().UTC()
+		e.At = time.Now()
 	}
+	e.At = stored(e.At)
 	id, err := insertOne(ctx, s, CollEvents, e, "record event "+e.Action)
 	if err == nil {
 		e.ID = id

@@ -9,6 +9,7 @@ import (
 
 // InsertSession stores a session (token hash only).
 func (s *Store) InsertSession(ctx context.Context, se *Session) error {
+	se.CreatedAt, se.ExpiresAt = stored(se.CreatedAt), stored(se.ExpiresAt)
 	id, err := insertOne(ctx, s, CollSessions, se, "create session")
 	if err == nil {
 		se.ID = id

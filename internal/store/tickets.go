@@ -31,6 +31,7 @@ func prepareTicket(t *Ticket, now time.Time) {
 	if t.UpdatedAt.IsZero() {
 		t.UpdatedAt = t.CreatedAt
 	}
+	t.CreatedAt, t.UpdatedAt = stored(t.CreatedAt), stored(t.UpdatedAt)
 	if t.Version == 0 {
 		t.Version = 1
 	}

@@ -84,6 +84,7 @@ type TriageHoldout struct {
 // InsertTriageModel stores a new model version. The unique index on
 // version makes a second model with the same number a conflict.
 func (s *Store) InsertTriageModel(ctx context.Context, m *TriageModel) error {
+	m.CreatedAt = stored(m.CreatedAt)
 	id, err := insertOne(ctx, s, CollModels, m, "store triage model")
 	if err == nil {
 		m.ID = id
