@@ -138,8 +138,11 @@ func TestConfigCommands(t *testing.T) {
 	if r := e.Must("config", "get", "current-context"); r.Out != "prod\n" {
 		t.Errorf("current-context = %q", r.Out)
 	}
-	if r := e.Run("config", "get", "timeout"); r.Code != 3 {
-		t.Errorf("unset key: exit %d", r.Code)
+	if r := e.Run("config", "get", "timeout"); r.Code != 0 || r.Out != "10s\n" {
+		t.Errorf("unset key with a default: exit %d %q", r.Code, r.Out)
+	}
+	if r := e.Run("config", "get", "contexts.prod.read-preference"); r.Code != 3 {
+		t.Errorf("unset key without a default: exit %d", r.Code)
 	}
 	view := e.Must("config", "view")
 	get := e.Must("config", "get", "contexts.prod.uri")

@@ -65,3 +65,18 @@ func KeyHelp() string {
 	}
 	return b.String()
 }
+
+// defaults are the values in effect for keys that are not set.
+var defaults = map[string]string{
+	"current-context":     LocalContext,
+	"database":            DefaultDatabase,
+	"timeout":             DefaultTimeout.String(),
+	"session-ttl":         "12h0m0s",
+	"notify.max-attempts": "10",
+}
+
+// Default returns the value in effect for key when it is not set.
+func Default(key string) (string, bool) {
+	v, ok := defaults[strings.ToLower(key)]
+	return v, ok
+}

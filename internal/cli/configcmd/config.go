@@ -78,7 +78,7 @@ func newCmdView(f *cmdutil.Factory) *cobra.Command {
 func newCmdGet(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:     "get KEY",
-		Short:   "Print one setting",
+		Short:   "Print one setting (its default when unset; exit 3 when neither)",
 		Example: "  ticketctl config get current-context\n  ticketctl config get contexts.prod.database",
 		Args:    cmdutil.ExactArgs(1, "KEY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -88,6 +88,10 @@ func newCmdGet(f *cmdutil.Factory) *cobra.Command {
 			}
 			v, ok := c.Get(args[0])
 			if !ok {
+				if d, has := config.Default(args[0]); has {
+					fmt.Fprintln(f.IO.Out, d)
+					return nil
+				}
 				return fault.New(fault.ErrNotFound, "config key %q is not set", args[0])
 			}
 			if m, isMap := v.(map[string]any); isMap {
