@@ -304,3 +304,28 @@ func TestPlanToVanishedDestinationFails(t *testing.T) {
 		t.Fatalf("ticket moved to a server that does not exist: %+v", got)
 	}
 }
+
+func TestDuplicateEntriesAndRulesToDeletedServers(t *testing.T) {
+	w := newWorld(t)
+	ts := w.tickets(t, 1, []string{"vip"})
+	c := ctxT(t)
+	e := distribute.Entry{Ticket: ts[0].ID, From: w.central.ID, ExpectedVersion: 1, Action: distribute.ActionMove, To: &w.detroit.ID}
+	sum, err := runner(w, "admin").Run(c, func(yield func(distribute.Entry, error) bool) {
+		_ = yield(e, nil) && yield(e, nil)
+	})
+	if err != nil || sum.Moved != 1 || sum.SkippedReasons["duplicate entry"] != 1 {
+		t.Fatalf("duplicate entry: %+v %v", sum, err)
+	}
+	// A rule whose server was deleted passes to the next strategy.
+	if err := w.st.InsertRule(c, &store.Rule{Tag: "vip", Server: bson.NewObjectID(), Order: 1}); err != nil {
+		t.Fatal(err)
+	}
+	env, err := distribute.LoadEnv(c, w.st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ok, why, err := distribute.Rules{}.Decide(c, store.Ticket{Tags: []string{"vip"}}, env)
+	if err != nil || ok || why != "rule 1 points at a deleted server" {
+		t.Fatalf("rule to a deleted server: ok=%v why=%q err=%v", ok, why, err)
+	}
+}

@@ -45,7 +45,7 @@ type dest struct {
 
 // checkDest says why a destination cannot take tickets ("" when it can):
 // a plan applied later may name a server or team deleted since, or a team
-// that left the server. Each destination is read once per run.
+// that left the server. Each destination is read once per batch.
 func (r *Runner) checkDest(ctx context.Context, server bson.ObjectID, team *bson.ObjectID) (string, error) {
 	d := dest{server: server}
 	if team != nil {
@@ -160,7 +160,16 @@ func (r *Runner) recover(ctx context.Context) (int, error) {
 
 func (r *Runner) applyBatch(ctx context.Context, batch []Entry, sum *Summary) error {
 	var moves []store.Move
+	// Destinations are checked again for every batch: one deleted while a
+	// long run goes on stops receiving tickets from the next batch.
+	clear(r.dests)
+	seen := make(map[bson.ObjectID]bool, len(batch))
 	for _, e := range batch {
+		if seen[e.Ticket] {
+			sum.add(Item{Ticket: e.Ticket, Result: ResultSkipped, Reason: "duplicate entry"})
+			continue
+		}
+		seen[e.Ticket] = true
 		switch e.Action {
 		case ActionLeave:
 			sum.add(Item{Ticket: e.Ticket, Result: ResultLeft, Reason: lastReason(e)})

@@ -99,8 +99,14 @@ func (Rules) Decide(_ context.Context, t store.Ticket, env *Env) (Decision, bool
 	for _, tag := range t.Tags {
 		tags[tag] = true
 	}
+	var stale []string
 	for _, r := range env.Rules {
 		if !tags[r.Tag] {
+			continue
+		}
+		if _, ok := env.Servers[r.Server]; !ok {
+			// Its server was deleted: the next rule or strategy decides.
+			stale = append(stale, fmt.Sprintf("rule %d points at a deleted server", r.Order))
 			continue
 		}
 		reason := fmt.Sprintf("rule %d: tag %q → server %s", r.Order, r.Tag, env.Servers[r.Server].Name)
@@ -111,7 +117,11 @@ func (Rules) Decide(_ context.Context, t store.Ticket, env *Env) (Decision, bool
 		}
 		return Decision{Action: ActionMove, To: r.Server, Team: r.Team, Reasons: []string{reason}}, true, "", nil
 	}
-	return Decision{}, false, "no rule matches tags [" + strings.Join(t.Tags, ",") + "]", nil
+	why := "no rule matches tags [" + strings.Join(t.Tags, ",") + "]"
+	if len(stale) > 0 {
+		why = strings.Join(stale, "; ")
+	}
+	return Decision{}, false, why, nil
 }
 
 // Skills sends a ticket to the team whose skills overlap its tags most;

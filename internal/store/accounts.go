@@ -238,43 +238,13 @@ func (s *Store) updateAccount(ctx context.Context, id bson.ObjectID, filter, upd
 	return Account{}, fault.New(ErrConflict, "account %s changed meanwhile: %s", id.Hex(), why)
 }
 
-// incFailedLogins counts one failed log-in. $inc is atomic on MongoDB; on
-// FerretDB v1 concurrent increments get lost (read, then write), so there
-// each increment claims the count it read and sets count+1, retrying when
-// another process got there first.
+// incFailedLogins counts one failed log-in, exactly once under
+// concurrency (see increment), and returns the account.
 func (s *Store) incFailedLogins(ctx context.Context, id bson.ObjectID, now time.Time) (Account, error) {
-	var a Account
-	if s.caps.AtomicUpdates {
-		err := s.coll(CollAccounts).FindOneAndUpdate(ctx, byID(id),
-			bson.D{{Key: "$inc", Value: bson.D{{Key: "failed_logins", Value: 1}}}},
-			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&a)
-		return a, mapErr(err, "record failed log-in")
+	if _, err := s.increment(ctx, CollAccounts, id, "failed_logins", false, now); err != nil {
+		return Account{}, mapErr(err, "record failed log-in")
 	}
-	for attempt := 0; ; attempt++ {
-		cur, err := s.GetAccount(ctx, id)
-		if err != nil {
-			return Account{}, err
-		}
-		n := int64(cur.FailedLogins)
-		err = s.withClaim(ctx, CollAccounts+".failed_logins", id, n, now, func() error {
-			return s.coll(CollAccounts).FindOneAndUpdate(ctx,
-				bson.D{{Key: "_id", Value: id}, countFilter("failed_logins", n)},
-				bson.D{{Key: "$set", Value: bson.D{{Key: "failed_logins", Value: n + 1}}}},
-				options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&a)
-		})
-		if err == nil {
-			return a, nil
-		}
-		if !errors.Is(err, ErrConflict) && !errors.Is(err, mongo.ErrNoDocuments) || attempt >= 50 {
-			return Account{}, mapErr(err, "record failed log-in")
-		}
-		// Someone else counted first: read the new count and try again.
-		select {
-		case <-ctx.Done():
-			return Account{}, ctx.Err()
-		case <-time.After(time.Duration(1+attempt%5) * time.Millisecond):
-		}
-	}
+	return s.GetAccount(ctx, id)
 }
 
 // countFilter matches a counter field equal to n; a counter stored only

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -101,11 +102,17 @@ func (s *Store) withClaim(ctx context.Context, coll string, id bson.ObjectID, ve
 	if s.caps.AtomicUpdates {
 		return write()
 	}
-	if err := s.expireClaims(ctx, now); err != nil {
-		return err
-	}
 	key := claimKey(coll, id, version)
-	won, err := s.insertClaims(ctx, []string{key}, []any{claimDoc{ID: key, At: now.UTC()}})
+	claim := []any{claimDoc{ID: key, At: now.UTC()}}
+	won, err := s.insertClaims(ctx, []string{key}, claim)
+	if err == nil && !won[key] {
+		// Taken: perhaps by a writer that died. Clear expired claims (the
+		// only time this costs a scan) and try once more.
+		if err := s.expireClaims(ctx, now); err != nil {
+			return err
+		}
+		won, err = s.insertClaims(ctx, []string{key}, claim)
+	}
 	if err != nil {
 		return err
 	}
@@ -124,3 +131,86 @@ func singular(coll string) string {
 }
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// increment adds one to a counter field of the document with _id id and
+// returns the new value; with upsert a missing document starts at 1.
+// MongoDB's $inc is atomic. FerretDB v1 reads, then writes, so concurrent
+// $inc lose counts there: each increment instead claims the value it read
+// and sets value+1, retrying when another writer got there first.
+func (s *Store) increment(ctx context.Context, coll string, id any, field string, upsert bool, now time.Time) (int64, error) {
+	if s.caps.AtomicUpdates {
+		var out bson.M
+		err := s.coll(coll).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: id}},
+			bson.D{{Key: "$inc", Value: bson.D{{Key: field, Value: int64(1)}}}},
+			options.FindOneAndUpdate().SetUpsert(upsert).SetReturnDocument(options.After)).Decode(&out)
+		if err != nil && upsert && isDuplicate(err) {
+			// Two upserts raced to create it; the document exists now.
+			return s.increment(ctx, coll, id, field, false, now)
+		}
+		if err != nil {
+			return 0, err
+		}
+		return toInt64(out[field]), nil
+	}
+	key := coll + "." + field + ":" + idString(id)
+	for attempt := 0; ; attempt++ {
+		var cur bson.M
+		err := s.coll(coll).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&cur)
+		missing := errors.Is(err, mongo.ErrNoDocuments)
+		if err != nil && !(missing && upsert) {
+			return 0, err
+		}
+		n := toInt64(cur[field])
+		won, err := s.insertClaims(ctx, []string{key + ":" + itoa64(n)}, []any{claimDoc{ID: key + ":" + itoa64(n), At: now.UTC()}})
+		if err != nil {
+			return 0, err
+		}
+		if won[key+":"+itoa64(n)] {
+			if missing {
+				_, err = s.coll(coll).InsertOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: field, Value: int64(1)}})
+			} else {
+				var res *mongo.UpdateResult
+				res, err = s.coll(coll).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, countFilter(field, n)},
+					bson.D{{Key: "$set", Value: bson.D{{Key: field, Value: n + 1}}}})
+				if err == nil && res.MatchedCount == 0 {
+					err = mongo.ErrNoDocuments
+				}
+			}
+			s.dropClaims(ctx, won)
+			if err == nil {
+				return n + 1, nil
+			}
+			if !isDuplicate(err) && !errors.Is(err, mongo.ErrNoDocuments) {
+				return 0, err
+			}
+		}
+		if attempt >= 50 {
+			return 0, fault.New(ErrConflict, "%s %s: too many concurrent writers", singular(coll), idString(id))
+		}
+		// Someone else counted first: read the new value and try again.
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(time.Duration(1+attempt%5) * time.Millisecond):
+		}
+	}
+}
+
+func idString(id any) string {
+	if oid, ok := id.(bson.ObjectID); ok {
+		return oid.Hex()
+	}
+	return fmt.Sprint(id)
+}
+
+func toInt64(v any) int64 {
+	switch n := v.(type) {
+	case int32:
+		return int64(n)
+	case int64:
+		return n
+	case float64:
+		return int64(n)
+	}
+	return 0
+}

@@ -53,23 +53,11 @@ func (s *Store) DeleteRule(ctx context.Context, id bson.ObjectID) error {
 	return nil
 }
 
-// NextCounter atomically increments a named counter and returns its new
-// value. Concurrent callers each get a different value.
+// NextCounter increments a named counter and returns its new value;
+// concurrent callers each get a different value, on FerretDB too.
 func (s *Store) NextCounter(ctx context.Context, name string) (int64, error) {
-	var out struct {
-		N int64 `bson:"n"`
-	}
-	err := s.coll(CollCounters).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: name}},
-		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: int64(1)}}}},
-		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&out)
-	if err != nil && isDuplicate(err) {
-		// Two upserts raced to create the counter; the loser retries once
-		// against the document the winner created.
-		err = s.coll(CollCounters).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: name}},
-			bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: int64(1)}}}},
-			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&out)
-	}
-	return out.N, mapErr(err, "counter "+name)
+	n, err := s.increment(ctx, CollCounters, name, "n", true, time.Now())
+	return n, mapErr(err, "counter "+name)
 }
 
 // OpenTicketsByTeam counts tickets that are not complete, per team.

@@ -70,6 +70,7 @@ func (s *Store) ApplyMoves(ctx context.Context, run, actor, note string, moves [
 		return MoveResult{}, nil
 	}
 	now = now.UTC().Truncate(time.Millisecond)
+	moves = firstOfEach(moves)
 	stamps := make(map[bson.ObjectID]MoveStamp, len(moves))
 	intents := make([]any, len(moves))
 	keys := make([]string, len(moves))
@@ -84,7 +85,12 @@ func (s *Store) ApplyMoves(ctx context.Context, run, actor, note string, moves [
 	if err != nil {
 		return MoveResult{}, err
 	}
-	defer s.dropClaims(ctx, won)
+	// The intents are dropped only once every event is written: on any
+	// error before that they stay, and RecoverIntents (after the lease)
+	// writes the events of the moves that happened and drops the rest.
+	if err := s.finishEarlierMoves(ctx, moves); err != nil {
+		return MoveResult{}, err
+	}
 
 	// Fresh tickets share a version, so a batch needs few groups; one
 	// update per group writes a complete stamp without a pipeline update,
@@ -163,7 +169,63 @@ func (s *Store) ApplyMoves(ctx context.Context, run, actor, note string, moves [
 		res.Moved = append(res.Moved, m.Ticket)
 		events = append(events, moveEvent(stamps[m.Ticket]))
 	}
-	return res, s.insertKeyedEvents(ctx, events)
+	if err := s.insertKeyedEvents(ctx, events); err != nil {
+		return res, err
+	}
+	s.dropClaims(ctx, won)
+	return res, nil
+}
+
+// firstOfEach drops repeated tickets from a batch: two claims on one key
+// would make the batch lose the ticket's own claim.
+func firstOfEach(moves []Move) []Move {
+	seen := make(map[bson.ObjectID]bool, len(moves))
+	out := moves[:0:0]
+	for _, m := range moves {
+		if !seen[m.Ticket] {
+			seen[m.Ticket] = true
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// finishEarlierMoves writes the events owed by intents of the moves that
+// brought these tickets to their current version, before this batch
+// overwrites the tickets' last_move stamps, which recovery needs to tell
+// whether those moves happened. A writer killed a moment ago leaves such
+// intents younger than the lease; an event written here is final, and its
+// key makes a second write harmless.
+func (s *Store) finishEarlierMoves(ctx context.Context, moves []Move) error {
+	var prev []string
+	for _, m := range moves {
+		if m.Version > 0 {
+			prev = append(prev, claimKey(CollTickets, m.Ticket, m.Version-1))
+		}
+	}
+	if len(prev) == 0 {
+		return nil
+	}
+	cur, err := s.coll(CollLocks).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: prev}}}})
+	if err != nil {
+		return mapErr(err, "find earlier moves")
+	}
+	var intents []intentDoc
+	if err := cur.All(ctx, &intents); err != nil {
+		return mapErr(err, "find earlier moves")
+	}
+	for _, in := range intents {
+		ev, done, err := s.intentOutcome(ctx, in)
+		if err != nil {
+			return err
+		}
+		if done {
+			if err := s.insertKeyedEvents(ctx, []any{ev}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // movedBy returns which tickets carry run's stamp.

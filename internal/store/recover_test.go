@@ -1,10 +1,13 @@
 package store_test
 
 import (
+	"context"
+	"sync"
 	"testing"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/event"
 
 	"github.com/ticketctl/ticketctl/internal/store"
 	"github.com/ticketctl/ticketctl/internal/store/storetest"
@@ -135,5 +138,126 @@ func TestExportImportKeepsLastMove(t *testing.T) {
 		if n != 1 {
 			t.Fatalf("exported %d tickets", n)
 		}
+	}
+}
+
+// TestMoveEventSurvivesAFailureAfterTheUpdate: the batch's event insert
+// fails after the tickets moved (here: the context ends right after the
+// update); the intents stay, and recovery writes the event.
+func TestMoveEventSurvivesAFailureAfterTheUpdate(t *testing.T) {
+	st := storetest.OpenWithIndexes(t)
+	c := ctx(t)
+	central, _, _ := st.EnsureCentralServer(c, "central", "r")
+	tk := store.Ticket{Title: "t", Description: "d", Status: store.StatusNotStarted, Server: central.ID}
+	if err := st.InsertTicket(c, &tk); err != nil {
+		t.Fatal(err)
+	}
+	runCtx, cancel := context.WithCancel(c)
+	defer cancel()
+	mon := &event.CommandMonitor{Succeeded: func(_ context.Context, e *event.CommandSucceededEvent) {
+		if e.CommandName == "update" {
+			cancel() // the process "dies" between the move and its event
+		}
+	}}
+	st2, err := store.Open(c, store.Options{URI: storetest.URI(t), Database: st.DatabaseName(), Monitor: mon})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st2.Close(c)
+	dest := bson.NewObjectID()
+	if _, err := st2.ApplyMoves(runCtx, "run-1", "cron", "", []store.Move{{Ticket: tk.ID, From: central.ID, Version: 1, To: dest}}, time.Now()); err == nil {
+		t.Fatal("ApplyMoves succeeded although its context ended after the update")
+	}
+	got, _ := st.GetTicket(c, tk.ID)
+	if got.Server != dest {
+		t.Fatalf("the move did not happen: %+v", got)
+	}
+	if n, err := st.RecoverIntents(c, time.Now().Add(time.Hour), 2*time.Minute); err != nil || n != 1 {
+		t.Fatalf("recovered %d, %v", n, err)
+	}
+	if counts, _ := st.MoveEventCounts(c); counts[tk.ID] != 1 {
+		t.Fatalf("move events %v", counts)
+	}
+}
+
+// TestLaterMoveFinishesAnEarlierCrashedOne: a run killed after moving a
+// ticket leaves a young intent; a second move of the same ticket within
+// the lease writes the first move's event before overwriting last_move.
+func TestLaterMoveFinishesAnEarlierCrashedOne(t *testing.T) {
+	st := storetest.OpenWithIndexes(t)
+	c := ctx(t)
+	now := time.Now().UTC()
+	central, _, _ := st.EnsureCentralServer(c, "central", "r")
+	tk := store.Ticket{Title: "t", Description: "d", Status: store.StatusNotStarted, Server: central.ID}
+	if err := st.InsertTicket(c, &tk); err != nil {
+		t.Fatal(err)
+	}
+	a, b := bson.NewObjectID(), bson.NewObjectID()
+	if _, err := st.ApplyMoves(c, "run-a", "cron", "", []store.Move{{Ticket: tk.ID, From: central.ID, Version: 1, To: a}}, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ForgetEventsForTest(c, tk.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutIntentForTest(c, tk.ID, 1, now, &store.MoveStamp{Run: "run-a", Actor: "cron", Ticket: tk.ID, From: central.ID,
+		To: a, FromVersion: 1, At: now}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := st.ApplyMoves(c, "run-b", "admin", "", []store.Move{{Ticket: tk.ID, From: a, Version: 2, To: b}}, now.Add(time.Second)); err != nil || len(res.Moved) != 1 {
+		t.Fatalf("second move: %+v %v", res, err)
+	}
+	evs, _ := st.TicketEvents(c, tk.ID)
+	if len(evs) != 2 {
+		t.Fatalf("%d move events, want both moves recorded: %+v", len(evs), evs)
+	}
+}
+
+func TestRepeatedTicketInABatchMovesOnce(t *testing.T) {
+	st := storetest.OpenWithIndexes(t)
+	c := ctx(t)
+	central, _, _ := st.EnsureCentralServer(c, "central", "r")
+	tk := store.Ticket{Title: "t", Description: "d", Status: store.StatusNotStarted, Server: central.ID}
+	if err := st.InsertTicket(c, &tk); err != nil {
+		t.Fatal(err)
+	}
+	m := store.Move{Ticket: tk.ID, From: central.ID, Version: 1, To: bson.NewObjectID()}
+	res, err := st.ApplyMoves(c, "run-1", "cron", "", []store.Move{m, m}, time.Now())
+	if err != nil || len(res.Moved) != 1 {
+		t.Fatalf("moves: %+v %v", res, err)
+	}
+	if left, _ := st.IntentsForTest(c); left != 0 {
+		t.Fatalf("%d intents left behind", left)
+	}
+}
+
+func TestCounterIsUniqueUnderConcurrency(t *testing.T) {
+	st := storetest.Open(t)
+	c := ctx(t)
+	const workers, each = 6, 15
+	got := make(chan int64, workers*each)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for range each {
+				n, err := st.NextCounter(c, "rr")
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				got <- n
+			}
+		})
+	}
+	wg.Wait()
+	close(got)
+	seen := map[int64]bool{}
+	for n := range got {
+		if seen[n] {
+			t.Fatalf("counter value %d handed out twice", n)
+		}
+		seen[n] = true
+	}
+	if len(seen) != workers*each {
+		t.Fatalf("%d distinct values, want %d", len(seen), workers*each)
 	}
 }

@@ -167,12 +167,17 @@ func (s *Store) ResolveTicket(ctx context.Context, id bson.ObjectID, expect Expe
 	if !won[key] {
 		return Ticket{}, fault.New(ErrConflict, "ticket %s is being changed by another writer", id.Hex())
 	}
-	defer s.dropClaims(ctx, won)
 	t, err := s.updateTicket(ctx, id, expect, u, now)
 	if err != nil {
+		s.dropClaims(ctx, won) // nothing changed: nothing owed
 		return Ticket{}, s.explainMiss(ctx, id, expect, err)
 	}
-	return t, s.insertKeyedEvents(ctx, []any{resolveEvent(ev, expect.Version)})
+	// The intent stays if the event cannot be written: recovery writes it.
+	if err := s.insertKeyedEvents(ctx, []any{resolveEvent(ev, expect.Version)}); err != nil {
+		return t, err
+	}
+	s.dropClaims(ctx, won)
+	return t, nil
 }
 
 // DeleteTicket removes a ticket if it still has the expected version.

@@ -1,7 +1,9 @@
 package cmdutil
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"strings"
 
@@ -55,8 +57,12 @@ func (f *Factory) IDs(args []string, what string) (iter.Seq2[bson.ObjectID, erro
 		}
 		for n := 1; ; n++ {
 			line, err := f.IO.ReadLine()
+			if errors.Is(err, io.EOF) {
+				return
+			}
 			if err != nil {
-				return // end of input
+				yield(bson.ObjectID{}, fmt.Errorf("read stdin line %d: %w", n, err))
+				return
 			}
 			line = strings.TrimSpace(line)
 			if line == "" || strings.HasPrefix(line, "#") {
