@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"time"
 
@@ -184,14 +185,12 @@ func (s *Store) increment(ctx context.Context, coll string, id any, field string
 				return 0, err
 			}
 		}
-		if attempt >= 50 {
-			return 0, fault.New(ErrConflict, "%s %s: too many concurrent writers", singular(coll), idString(id))
-		}
-		// Someone else counted first: read the new value and try again.
+		// Someone else counted first: read the new value and try again,
+		// after a random, growing pause so that no writer starves.
 		select {
 		case <-ctx.Done():
 			return 0, ctx.Err()
-		case <-time.After(time.Duration(1+attempt%5) * time.Millisecond):
+		case <-time.After(backoff(attempt)):
 		}
 	}
 }
@@ -213,4 +212,10 @@ func toInt64(v any) int64 {
 		return int64(n)
 	}
 	return 0
+}
+
+// backoff is a jittered pause that doubles from 1 ms up to 64 ms.
+func backoff(attempt int) time.Duration {
+	ceiling := time.Millisecond << min(attempt, 6)
+	return time.Duration(1 + rand.Int64N(int64(ceiling)))
 }
