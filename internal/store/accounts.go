@@ -246,15 +246,3 @@ func (s *Store) incFailedLogins(ctx context.Context, id bson.ObjectID, now time.
 	}
 	return s.GetAccount(ctx, id)
 }
-
-// countFilter matches a counter field equal to n; a counter stored only
-// when non-zero is missing at 0.
-func countFilter(field string, n int64) bson.E {
-	if n == 0 {
-		return bson.E{Key: "$or", Value: bson.A{
-			bson.D{{Key: field, Value: bson.D{{Key: "$exists", Value: false}}}},
-			bson.D{{Key: field, Value: 0}},
-		}}
-	}
-	return bson.E{Key: field, Value: n}
-}

@@ -50,3 +50,15 @@ func stored(t time.Time) time.Time {
 }
 
 func byID(id bson.ObjectID) bson.D { return bson.D{{Key: "_id", Value: id}} }
+
+// countFilter matches a counter field equal to n; a counter stored only
+// when non-zero, or a version another backend never wrote, is missing at 0.
+func countFilter(field string, n int64) bson.E {
+	if n == 0 {
+		return bson.E{Key: "$or", Value: bson.A{
+			bson.D{{Key: field, Value: bson.D{{Key: "$exists", Value: false}}}},
+			bson.D{{Key: field, Value: 0}},
+		}}
+	}
+	return bson.E{Key: field, Value: n}
+}

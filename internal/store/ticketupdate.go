@@ -39,15 +39,7 @@ type Expect struct {
 
 // versionFilter matches version v; documents written by another backend
 // have no version field, which counts as 0.
-func versionFilter(v int64) bson.E {
-	if v == 0 {
-		return bson.E{Key: "$or", Value: bson.A{
-			bson.D{{Key: "version", Value: int64(0)}},
-			bson.D{{Key: "version", Value: bson.D{{Key: "$exists", Value: false}}}},
-		}}
-	}
-	return bson.E{Key: "version", Value: v}
-}
+func versionFilter(v int64) bson.E { return countFilter("version", v) }
 
 func (e Expect) filter(id bson.ObjectID) bson.D {
 	f := bson.D{{Key: "_id", Value: id}, versionFilter(e.Version)}
