@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/ticketctl/ticketctl/internal/auth"
+	"github.com/ticketctl/ticketctl/internal/store"
 )
 
 // EnvToken overrides the credentials file.
@@ -54,4 +55,15 @@ func (f *Factory) Require(ctx context.Context, role string) (auth.Principal, err
 		return p, err
 	}
 	return p, auth.Require(p, role)
+}
+
+// Session is what a command that needs a role does first: authenticate
+// with at least role, then open the store.
+func (f *Factory) Session(ctx context.Context, role string) (auth.Principal, *store.Store, error) {
+	p, err := f.Require(ctx, role)
+	if err != nil {
+		return p, nil, err
+	}
+	st, err := f.Store(ctx)
+	return p, st, err
 }

@@ -43,11 +43,7 @@ is exit 2 with its position.`,
 				return err
 			}
 			ctx := cmd.Context()
-			p, err := f.Require(ctx, store.RoleEmployee)
-			if err != nil {
-				return err
-			}
-			st, err := f.Store(ctx)
+			p, st, err := f.Session(ctx, store.RoleEmployee)
 			if err != nil {
 				return err
 			}

@@ -100,11 +100,7 @@ func run(ctx context.Context, f *cmdutil.Factory, o *Options) error {
 			return err
 		}
 	}
-	p, err := f.Require(ctx, store.RoleEmployee)
-	if err != nil {
-		return err
-	}
-	st, err := f.Store(ctx)
+	p, st, err := f.Session(ctx, store.RoleEmployee)
 	if err != nil {
 		return err
 	}

@@ -80,11 +80,7 @@ func (pf *planFlags) prepare(ctx context.Context, f *cmdutil.Factory, dry bool) 
 	if pf.Limit < 0 {
 		return nil, fault.Invalid("--limit must not be negative")
 	}
-	p, err := f.Require(ctx, store.RoleEmployee)
-	if err != nil {
-		return nil, err
-	}
-	st, err := f.Store(ctx)
+	p, st, err := f.Session(ctx, store.RoleEmployee)
 	if err != nil {
 		return nil, err
 	}

@@ -56,11 +56,7 @@ func newCmdRulesAdd(f *cmdutil.Factory) *cobra.Command {
 				return cmdutil.RequiredFlag("--to")
 			}
 			ctx := cmd.Context()
-			p, err := f.Require(ctx, store.RoleAdmin)
-			if err != nil {
-				return err
-			}
-			st, err := f.Store(ctx)
+			p, st, err := f.Session(ctx, store.RoleAdmin)
 			if err != nil {
 				return err
 			}
@@ -93,10 +89,7 @@ func newCmdRulesList(f *cmdutil.Factory) *cobra.Command {
 				return err
 			}
 			ctx := cmd.Context()
-			if _, err := f.Require(ctx, store.RoleEmployee); err != nil {
-				return err
-			}
-			st, err := f.Store(ctx)
+			_, st, err := f.Session(ctx, store.RoleEmployee)
 			if err != nil {
 				return err
 			}
@@ -125,11 +118,7 @@ func newCmdRulesDelete(f *cmdutil.Factory) *cobra.Command {
 				return err
 			}
 			ctx := cmd.Context()
-			p, err := f.Require(ctx, store.RoleAdmin)
-			if err != nil {
-				return err
-			}
-			st, err := f.Store(ctx)
+			p, st, err := f.Session(ctx, store.RoleAdmin)
 			if err != nil {
 				return err
 			}

@@ -52,11 +52,7 @@ calibration needs an admin.`,
 }
 
 func session(ctx context.Context, f *cmdutil.Factory, role string) (*faqs.Service, auth.Principal, error) {
-	p, err := f.Require(ctx, role)
-	if err != nil {
-		return nil, p, err
-	}
-	st, err := f.Store(ctx)
+	p, st, err := f.Session(ctx, role)
 	if err != nil {
 		return nil, p, err
 	}

@@ -80,10 +80,7 @@ func listRun(ctx context.Context, f *cmdutil.Factory, o *ListOptions) error {
 	if o.All {
 		limit = 0
 	}
-	if _, err := f.Require(ctx, store.RoleEmployee); err != nil {
-		return err
-	}
-	st, err := f.Store(ctx)
+	_, st, err := f.Session(ctx, store.RoleEmployee)
 	if err != nil {
 		return err
 	}

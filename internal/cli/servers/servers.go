@@ -35,11 +35,7 @@ employees list them.`,
 }
 
 func session(ctx context.Context, f *cmdutil.Factory, role string) (*servers.Service, auth.Principal, error) {
-	p, err := f.Require(ctx, role)
-	if err != nil {
-		return nil, p, err
-	}
-	st, err := f.Store(ctx)
+	p, st, err := f.Session(ctx, role)
 	if err != nil {
 		return nil, p, err
 	}

@@ -34,11 +34,7 @@ name or id. Admins create and change them; employees list them.`,
 }
 
 func session(ctx context.Context, f *cmdutil.Factory, role string) (*teams.Service, auth.Principal, error) {
-	p, err := f.Require(ctx, role)
-	if err != nil {
-		return nil, p, err
-	}
-	st, err := f.Store(ctx)
+	p, st, err := f.Session(ctx, role)
 	if err != nil {
 		return nil, p, err
 	}

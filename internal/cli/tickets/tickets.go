@@ -46,11 +46,7 @@ command line not-started, in-progress and complete work too.`,
 
 // session authenticates with at least role and returns the service.
 func session(ctx context.Context, f *cmdutil.Factory, role string) (*ticketsvc.Service, auth.Principal, error) {
-	p, err := f.Require(ctx, role)
-	if err != nil {
-		return nil, p, err
-	}
-	st, err := f.Store(ctx)
+	p, st, err := f.Session(ctx, role)
 	if err != nil {
 		return nil, p, err
 	}

@@ -71,11 +71,7 @@ without writing them.`,
 				return fault.Invalid("name tickets or filter them, not both")
 			}
 			ctx := cmd.Context()
-			p, err := f.Require(ctx, store.RoleEmployee)
-			if err != nil {
-				return err
-			}
-			st, err := f.Store(ctx)
+			p, st, err := f.Session(ctx, store.RoleEmployee)
 			if err != nil {
 				return err
 			}

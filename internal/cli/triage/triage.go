@@ -52,11 +52,7 @@ precision in ` + KeyMinPrecision + ` (default 0.9). See docs/triage.md.`,
 
 // session authenticates with at least role and returns the router service.
 func session(ctx context.Context, f *cmdutil.Factory, role string) (*router.Service, auth.Principal, error) {
-	p, err := f.Require(ctx, role)
-	if err != nil {
-		return nil, p, err
-	}
-	st, err := f.Store(ctx)
+	p, st, err := f.Session(ctx, role)
 	if err != nil {
 		return nil, p, err
 	}
